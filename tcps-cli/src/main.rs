@@ -1,0 +1,2 @@
+//! The `tcps` command.
+fn main() {}
