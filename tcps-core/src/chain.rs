@@ -1,0 +1,126 @@
+//! Chain verification (evidence-log.md 3.2).
+
+use crate::digest::Digest;
+use crate::error::{ChainFailureKind, Error, Result};
+use crate::receipt::Receipt;
+
+/// State carried from one receipt to the next while verifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainCursor {
+    /// Receipts checked so far (the next expected `seq`).
+    pub len: u64,
+    /// `hash` of the last receipt, zeros before the first.
+    pub prev: Digest,
+    /// `at` of the last receipt.
+    pub last_at: i64,
+    /// `more` of the last receipt.
+    pub last_more: u64,
+}
+
+impl Default for ChainCursor {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            prev: Digest::ZERO,
+            last_at: i64::MIN,
+            last_more: 0,
+        }
+    }
+}
+
+impl ChainCursor {
+    /// Checks the next receipt, whose canonical bytes hash to `leaf`,
+    /// and advances. Runs the checks of 3.2 in their order.
+    pub fn step(&mut self, r: &Receipt, leaf: &Digest) -> Result<()> {
+        let i = self.len;
+        let fail = |kind, expected: String, found: String| Error::ChainBroken {
+            seq: i,
+            kind,
+            expected,
+            found,
+        };
+        let opened = r.kind == "line.opened";
+        if i == 0 && !(opened && r.subject == "line" && r.more == 0) {
+            return Err(fail(
+                ChainFailureKind::Malformed,
+                "line.opened with subject line and more 0".into(),
+                format!("{} with subject {} and more {}", r.kind, r.subject, r.more),
+            ));
+        }
+        if i > 0 && opened {
+            return Err(fail(
+                ChainFailureKind::Malformed,
+                "no line.opened after seq 0".into(),
+                "line.opened".into(),
+            ));
+        }
+        if *leaf != r.hash {
+            return Err(fail(
+                ChainFailureKind::HashMismatch,
+                leaf.to_hex(),
+                r.hash.to_hex(),
+            ));
+        }
+        if r.seq != i {
+            return Err(fail(ChainFailureKind::SeqGap, i.to_string(), r.seq.to_string()));
+        }
+        if r.prev != self.prev {
+            return Err(fail(
+                ChainFailureKind::BrokenLink,
+                self.prev.to_hex(),
+                r.prev.to_hex(),
+            ));
+        }
+        if i > 0 && r.at < self.last_at {
+            return Err(fail(
+                ChainFailureKind::TimeReversal,
+                format!("at >= {}", self.last_at),
+                r.at.to_string(),
+            ));
+        }
+        if i > 0 && self.last_more > 0 && (r.more != self.last_more - 1 || r.at != self.last_at) {
+            return Err(fail(
+                ChainFailureKind::OperationBroken,
+                format!("more {} at {}", self.last_more - 1, self.last_at),
+                format!("more {} at {}", r.more, r.at),
+            ));
+        }
+        self.len += 1;
+        self.prev = r.hash;
+        self.last_at = r.at;
+        self.last_more = r.more;
+        Ok(())
+    }
+
+    /// The check after the last receipt: the log must not end inside an
+    /// operation, and must not be empty.
+    pub fn finish(&self) -> Result<()> {
+        if self.len == 0 {
+            return Err(Error::ChainBroken {
+                seq: 0,
+                kind: ChainFailureKind::Malformed,
+                expected: "line.opened".into(),
+                found: "an empty log".into(),
+            });
+        }
+        if self.last_more > 0 {
+            return Err(Error::ChainBroken {
+                seq: self.len - 1,
+                kind: ChainFailureKind::OperationBroken,
+                expected: "more 0 at the end of the log".into(),
+                found: format!("more {}", self.last_more),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Verifies a whole log: every hash, link, `seq`, time order and
+/// operation, reporting the first failure as `chain_broken`.
+pub fn verify_chain(receipts: &[Receipt]) -> Result<()> {
+    let mut cursor = ChainCursor::default();
+    for r in receipts {
+        cursor.step(r, &r.leaf_hash())?;
+    }
+    cursor.finish()
+}
