@@ -6,12 +6,22 @@ pub mod error;
 
 pub use digest::Digest;
 pub use error::{Error, Result};
+pub mod andon;
 pub mod chain;
+pub mod config;
+pub mod flow;
 pub mod id;
+pub mod kaizen;
+pub mod line;
+pub mod log;
+pub mod merkle;
+pub mod quality;
 pub mod receipt;
 pub mod time;
 pub mod value;
 
+pub use config::Config;
+pub use line::Line;
 pub use receipt::{Draft, Receipt};
 pub use time::Timestamp;
 pub use value::Value;
