@@ -8,6 +8,7 @@ pub use digest::Digest;
 pub use error::{Error, Result};
 pub mod andon;
 pub mod chain;
+pub mod checkpoint;
 pub mod config;
 pub mod flow;
 pub mod id;
