@@ -42,7 +42,11 @@ impl std::fmt::Display for IngestFailure {
             (None, _, Some(path)) => write!(f, " at {path}")?,
             _ => {}
         }
-        let text = self.reason.replace('_', " ");
+        // quality.md 8.3: "unexpected end of input"; other codes read as words.
+        let text = match self.reason.as_str() {
+            "unexpected_eof" => "unexpected end of input".to_owned(),
+            reason => reason.replace('_', " "),
+        };
         if self.detail.is_empty() {
             write!(f, ": {text}")
         } else {

@@ -12,6 +12,8 @@ pub mod checkpoint;
 pub mod config;
 pub mod flow;
 pub mod id;
+#[cfg(feature = "ingest")]
+pub mod ingest;
 pub mod kaizen;
 pub mod line;
 pub mod log;
