@@ -19,6 +19,20 @@
 //! [`NoteSigner`] and checks signatures through its own
 //! [`NoteVerifier`]; this module only writes and parses the C2SP
 //! signed-note form around them ([`SignedCheckpoint`]).
+//!
+//! ```
+//! use tcps_core::checkpoint::Checkpoint;
+//! use tcps_core::merkle::MerkleTree;
+//! use tcps_core::Digest;
+//!
+//! let tree: MerkleTree = (0u8..7).map(|i| Digest::of(&[0, i])).collect();
+//! let published = Checkpoint::from_log(&tree, 7, "example.com/line-a")?;
+//!
+//! // Later, anyone holding the text checks the log against it.
+//! let kept = Checkpoint::parse(published.body().as_bytes())?;
+//! kept.check_against(&tree, "example.com/line-a")?;
+//! # Ok::<(), tcps_core::Error>(())
+//! ```
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
