@@ -147,7 +147,7 @@ fn check_extension(line: usize, text: &str) -> Result<()> {
 }
 
 /// Checks a list of extension lines, the first being line 4.
-fn check_extensions(extensions: &[String]) -> Result<()> {
+fn check_extensions<S: AsRef<str>>(extensions: &[S]) -> Result<()> {
     if extensions.len() > MAX_EXTENSION_LINES {
         return Err(malformed(
             4 + MAX_EXTENSION_LINES,
@@ -156,7 +156,7 @@ fn check_extensions(extensions: &[String]) -> Result<()> {
     }
 
     for (i, extension) in extensions.iter().enumerate() {
-        check_extension(4 + i, extension)?;
+        check_extension(4 + i, extension.as_ref())?;
     }
 
     Ok(())
@@ -716,14 +716,14 @@ fn parse_body(lines: &[&str]) -> Result<Checkpoint> {
     };
     let root = parse_root(root_line)?;
 
-    let extensions: Vec<String> = lines[3..].iter().map(|l| (*l).to_owned()).collect();
-    check_extensions(&extensions)?;
+    let extensions = &lines[3..];
+    check_extensions(extensions)?;
 
     Ok(Checkpoint {
         origin: origin.to_owned(),
         size,
         root,
-        extensions,
+        extensions: extensions.iter().map(|l| (*l).to_owned()).collect(),
     })
 }
 

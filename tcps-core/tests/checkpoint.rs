@@ -377,6 +377,21 @@ fn extension_lines_are_parsed_and_limited() {
     assert_eq!(malformed_at(Checkpoint::parse(too_long.as_bytes())).0, 4);
 }
 
+#[test]
+fn a_huge_text_is_refused_at_the_first_line_past_a_limit() {
+    let many_extensions = format!("{BODY_7}{}", "e\n".repeat(100_000));
+    let long_origin = format!("{}\n7\n{}\n", "o".repeat(1 << 20), DEMO_HEADS_BASE64[6]);
+
+    assert_eq!(
+        malformed_at(Checkpoint::parse(many_extensions.as_bytes())).0,
+        20
+    );
+    assert_eq!(
+        origin_rule(Checkpoint::parse(long_origin.as_bytes()).map(|_| ())),
+        "longer than 255 bytes"
+    );
+}
+
 // ---- 5.5 and example 31: checks against a log ----
 
 #[test]
