@@ -443,8 +443,8 @@ pub enum Error {
     AlreadyVerified {
         /// The analysis.
         analysis: String,
-        /// The item.
-        item: String,
+        /// The item number.
+        item: u32,
     },
 
     // ---- evidence-log.md 8 ----

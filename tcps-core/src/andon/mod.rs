@@ -1,68 +1,97 @@
 //! Andon events, stopping the line, escalation and 5 Whys (andon.md).
 //!
-//! TODO: placeholder while andon.md is being implemented.
+//! An andon is the line's alarm cord. It is pulled by a failed blocking
+//! gate (quality's `evaluate_gate`), by the SLA sweep
+//! ([`Line::sla_sweep`]) or by hand ([`Line::raise`]). While a *stopping*
+//! andon (unresolved, `stops` true) is open it refuses the flow
+//! operations its scope names (andon.md 6): SKU `transition`, `release`
+//! and `publish`, and work-order `start`. It is closed by
+//! [`Line::resolve`] with a root cause, and for the severities in the
+//! policy's `require_rca` only after its 5 Whys analysis
+//! ([`Line::start_analysis`] ... [`Line::finalize_analysis`]) is final.
+//!
+//! Choices where andon.md is silent:
+//!
+//! - Given texts (`raised_by`, notes, resolver, `verified_by`) are kept
+//!   as given, also when empty; only the texts the spec requires are
+//!   checked for being non-empty.
+//! - [`Line::andon_metrics`] takes its days as `YYYY-MM-DD` text, like
+//!   the other reports; a malformed date is `invalid_field {date}`.
+//! - A due time of an action item must lie within ±(2^53-1) ms, the
+//!   integer range of receipts (`invalid_field {due_at}`).
+//! - Replay is strict: an `andon.*` or `analysis.*` receipt whose body
+//!   disagrees with the state it is applied to (a wrong occurrence, an
+//!   `open_ms` that is not `at - raised_at`, a transition the status
+//!   does not allow) is refused as `invalid_receipt`.
 
-use crate::error::Result;
+mod body;
+mod config;
+mod flow_link;
+mod metrics;
+mod model;
+mod ops;
+mod query;
+mod rca;
+mod state;
+mod suggest;
+
+pub use config::{AndonConfig, EscalationLimits, EscalationPolicy, MAX_LIMIT_MS, StopScope};
+pub use metrics::{
+    AndonMetrics, DurationStats, FailureTypeCounts, LineStop, LoopClosure, OpenNow,
+    SeverityCounts, SkuStop,
+};
+pub use model::{
+    Andon, AndonFilter, AndonStatus, Due, EscalationReason, FailureType, Proceed, Raise,
+    RaiseRequest, Resolution, Severity, Subject, Trigger,
+};
+pub use rca::{ActionItem, Analysis, AnalysisStatus, OverdueItem};
+pub use state::AndonState;
+pub use suggest::{Pin, Suggestions, prevention_suggestions};
+
+pub(crate) use ops::plan_gate_raise;
+pub(crate) use query::{stopping_for_sku, stopping_for_start};
+
+use crate::error::{Error, Result};
 use crate::line::Line;
 use crate::receipt::Receipt;
-use crate::value::{Map, Value};
-
-const STANDARD: &str = r#"{"stop_scope":"sku","sla_breach_stops":false,
- "require_rca":["critical","high"],
- "escalation":{
-  "critical":{"ack_within_ms":900000,"resolve_within_ms":14400000},
-  "high":{"ack_within_ms":3600000,"resolve_within_ms":86400000},
-  "medium":{"ack_within_ms":14400000,"resolve_within_ms":604800000},
-  "low":{"ack_within_ms":86400000,"resolve_within_ms":2592000000}}}"#;
-
-/// The andon policy, member `andon` of the configuration (andon.md 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AndonConfig {
-    raw: Value,
-}
-
-impl AndonConfig {
-    /// The standard policy.
-    #[must_use]
-    pub fn standard() -> Self {
-        Self {
-            raw: crate::value::parse(STANDARD.as_bytes()).unwrap_or_default(),
-        }
-    }
-
-    /// Reads member `andon` of a configuration object.
-    pub fn from_map(map: &Map) -> Result<Self> {
-        Ok(Self {
-            raw: map.get("andon").cloned().unwrap_or_default(),
-        })
-    }
-
-    /// Writes member `andon` into a configuration object.
-    pub fn write(&self, out: &mut Map) {
-        out.insert("andon".into(), self.raw.clone());
-    }
-}
-
-/// The andon part of a line's state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AndonState {}
 
 /// Applies an andon or analysis receipt; `Ok(false)` when not andon's.
-pub(crate) fn apply(_line: &mut Line, _r: &Receipt) -> Result<bool> {
-    Ok(false)
+pub(crate) fn apply(line: &mut Line, r: &Receipt) -> Result<bool> {
+    let state = &mut line.andon;
+    match r.kind.as_str() {
+        "andon.raised" => {
+            let a = state::apply_raised(state, r)?;
+            if let (model::Trigger::Sla, Subject::WorkOrder(wo)) = (a.trigger, a.subject) {
+                let id = a.id;
+                flow_link::set_sla_andon(line, wo, id);
+            }
+        }
+        "andon.repeated" => {
+            let a = state::apply_repeated(state, r)?;
+            let id = a.id;
+            let subject = a.subject;
+            // The trigger of the repeat, not of the first raise, says
+            // whether the sweep found this andon (andon.md 5.3).
+            if r.field("trigger").and_then(crate::value::Value::as_str) == Some("sla") {
+                if let Subject::WorkOrder(wo) = subject {
+                    flow_link::set_sla_andon(line, wo, id);
+                }
+            }
+        }
+        "andon.acknowledged" => state::apply_acknowledged(state, r)?,
+        "andon.resolved" => state::apply_resolved(state, r)?,
+        "andon.escalated" => state::apply_escalated(state, r)?,
+        _ => return rca::apply(state, r),
+    }
+    Ok(true)
 }
 
-/// Stopping andons that refuse SKU operations (`transition`, `release`,
-/// `publish`) on `sku`, ascending (andon.md 6.1). Flow calls this and
-/// refuses with `line_stopped` when the list is not empty.
-pub(crate) fn stopping_for_sku(_line: &Line, _sku: crate::id::SkuId) -> Vec<crate::id::AndonId> {
-    Vec::new()
-}
-
-/// Stopping andons that refuse starting `wo`, ascending (andon.md 6.1).
-pub(crate) fn stopping_for_start(
-    _line: &Line,
-    _wo: crate::id::WorkOrderId,
-) -> Vec<crate::id::AndonId> {
-    Vec::new()
+/// Refuses text that is empty after trimming (flow.md 1).
+pub(crate) fn non_empty(text: &str, field: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::MissingField {
+            field: field.to_owned(),
+        });
+    }
+    Ok(())
 }
