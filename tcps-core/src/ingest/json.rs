@@ -654,6 +654,23 @@ impl<'a, 'c> Json<'a, 'c> {
         }
     }
 
+    /// Whether the next value is `null`.
+    pub fn at_null(&mut self) -> bool {
+        self.ws();
+        self.b.get(self.pos) == Some(&b'n')
+    }
+
+    /// Reads the next value if it is a number (as written), else skips it.
+    pub fn number_or_skip(&mut self) -> Result<Option<&'a str>> {
+        self.ws();
+        if matches!(self.b.get(self.pos), Some(b'-' | b'0'..=b'9')) {
+            self.node()?;
+            self.number().map(Some)
+        } else {
+            self.skip().map(|()| None)
+        }
+    }
+
     /// Reads the next value if it is a string, else skips it.
     pub fn string_or_skip(&mut self) -> Result<Option<Cow<'a, str>>> {
         if self.peek() == Peek::String {

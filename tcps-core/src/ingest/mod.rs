@@ -63,9 +63,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use cobertura::{cobertura, cobertura_many};
 pub use coverage::{CoverageBasis, CoverageSummary};
+pub use jacoco::{jacoco, jacoco_many};
 pub use junit::{TestSummary, junit, junit_many};
 pub use lcov::{lcov, lcov_many};
+pub use sarif::{SarifSummary, sarif, sarif_many};
 pub use summary::{MAX_COUNT, Ranking, Source, Summary};
 
 /// One report handed to a parser: a name for messages and sources, and
