@@ -28,10 +28,51 @@ impl Default for ChainCursor {
     }
 }
 
+/// The envelope members chain verification looks at, borrowed from a
+/// [`Receipt`] or from a journal line that was never turned into one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainEntry<'a> {
+    /// `seq`.
+    pub seq: u64,
+    /// `at`.
+    pub at: i64,
+    /// `kind`.
+    pub kind: &'a str,
+    /// `subject`.
+    pub subject: &'a str,
+    /// `more`.
+    pub more: u64,
+    /// `prev`.
+    pub prev: Digest,
+    /// `hash` as stored.
+    pub hash: Digest,
+}
+
+impl<'a> ChainEntry<'a> {
+    /// The entry of a receipt.
+    #[must_use]
+    pub fn of(r: &'a Receipt) -> Self {
+        Self {
+            seq: r.seq,
+            at: r.at,
+            kind: &r.kind,
+            subject: &r.subject,
+            more: r.more,
+            prev: r.prev,
+            hash: r.hash,
+        }
+    }
+}
+
 impl ChainCursor {
     /// Checks the next receipt, whose canonical bytes hash to `leaf`,
     /// and advances. Runs the checks of 3.2 in their order.
     pub fn step(&mut self, r: &Receipt, leaf: &Digest) -> Result<()> {
+        self.step_entry(&ChainEntry::of(r), leaf)
+    }
+
+    /// [`ChainCursor::step`] on the borrowed envelope members.
+    pub fn step_entry(&mut self, r: &ChainEntry<'_>, leaf: &Digest) -> Result<()> {
         let i = self.len;
         let fail = |kind, expected: String, found: String| Error::ChainBroken {
             seq: i,
@@ -62,7 +103,11 @@ impl ChainCursor {
             ));
         }
         if r.seq != i {
-            return Err(fail(ChainFailureKind::SeqGap, i.to_string(), r.seq.to_string()));
+            return Err(fail(
+                ChainFailureKind::SeqGap,
+                i.to_string(),
+                r.seq.to_string(),
+            ));
         }
         if r.prev != self.prev {
             return Err(fail(

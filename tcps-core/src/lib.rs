@@ -14,8 +14,10 @@ pub mod flow;
 pub mod id;
 #[cfg(feature = "ingest")]
 pub mod ingest;
+pub mod journal;
 pub mod kaizen;
 pub mod line;
+mod line_evidence;
 pub mod log;
 pub mod merkle;
 pub mod quality;

@@ -38,6 +38,29 @@ pub trait ReceiptSink: Send + fmt::Debug {
 
     /// Lets the journal reach its own sink back through the line.
     fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+
+    /// Lets the journal read its own sink back through the line.
+    fn as_any(&self) -> &dyn std::any::Any;
+
+    /// Whether the sink accepts appends now: a read-only or poisoned
+    /// journal refuses every mutating call before it runs.
+    fn ready(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Reads back the receipts `from..to` this sink persisted, in order,
+    /// handing each to `visit`; the first error stops the walk. A line
+    /// whose log keeps no receipts in memory (a journaled line) gets them
+    /// here. `None` means the sink cannot read back.
+    fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Option<Result<()>> {
+        let _ = (from, to, visit);
+        None
+    }
 }
 
 /// One production line: configuration, work, gates, andons, the log.
@@ -102,7 +125,7 @@ impl Line {
     fn empty(config: Config) -> Self {
         Self {
             config,
-            log: Log::default(),
+            log: Log::in_memory(),
             flow: FlowState::default(),
             quality: QualityState::default(),
             andon: AndonState::default(),
@@ -122,31 +145,24 @@ impl Line {
         I: IntoIterator<Item = Receipt>,
     {
         let mut cursor = ChainCursor::default();
-        let mut line: Option<Self> = None;
+        let mut replayer = Replayer::new(true);
         for r in receipts {
             let at = cursor.len;
             cursor.step(&r, &r.leaf_hash()).map_err(|e| (at, e))?;
-            match &mut line {
-                None => {
-                    let config = opened_config(&r).map_err(|e| (at, e))?;
-                    let mut fresh = Self::empty(config);
-                    fresh.apply(&r).map_err(|e| (at, e))?;
-                    fresh.log.push(r);
-                    line = Some(fresh);
-                }
-                Some(l) => {
-                    l.apply(&r).map_err(|e| (at, e))?;
-                    l.log.push(r);
-                }
-            }
+            replayer.push(r).map_err(|e| (at, e))?;
         }
-        cursor.finish().map_err(|e| (cursor.len.saturating_sub(1), e))?;
-        line.ok_or((0, Error::ChainBroken {
-            seq: 0,
-            kind: crate::error::ChainFailureKind::Malformed,
-            expected: "line.opened".into(),
-            found: "an empty log".into(),
-        }))
+        cursor
+            .finish()
+            .map_err(|e| (cursor.len.saturating_sub(1), e))?;
+        replayer.finish().ok_or((
+            0,
+            Error::ChainBroken {
+                seq: 0,
+                kind: crate::error::ChainFailureKind::Malformed,
+                expected: "line.opened".into(),
+                found: "an empty log".into(),
+            },
+        ))
     }
 
     /// The configuration in force.
@@ -180,8 +196,37 @@ impl Line {
     }
 
     /// Verifies the whole log: every hash and link (evidence-log.md 3.2).
+    ///
+    /// A journaled line reads its receipts back from the file and also
+    /// checks that they are the ones it replayed.
     pub fn verify(&self) -> Result<()> {
-        self.log.verify()
+        if self.log.keeps_receipts() {
+            return self.log.verify();
+        }
+        let mut cursor = ChainCursor::default();
+        let mut walk = |r: Receipt| {
+            let seq = cursor.len;
+            cursor.step(&r, &r.leaf_hash())?;
+            if self.log.leaf_hash(seq) == Some(r.hash) {
+                Ok(())
+            } else {
+                Err(Error::ChainBroken {
+                    seq,
+                    kind: crate::error::ChainFailureKind::HashMismatch,
+                    expected: self.log.leaf_hash(seq).unwrap_or_default().to_hex(),
+                    found: r.hash.to_hex(),
+                })
+            }
+        };
+        match self
+            .sink
+            .as_ref()
+            .map(|s| s.read_back(0, self.log.len(), &mut walk))
+        {
+            Some(Some(result)) => result?,
+            _ => return Ok(()),
+        }
+        cursor.finish()
     }
 
     /// Replaces the configuration (evidence-log.md 1.4): one
@@ -204,6 +249,9 @@ impl Line {
     /// Fails with `now_before_last_receipt` when `now` is in the past of
     /// the log. Every mutating operation calls this first.
     pub(crate) fn check_now(&self, now: Timestamp) -> Result<()> {
+        if let Some(sink) = &self.sink {
+            sink.ready()?;
+        }
         let last_at = self.log.last_at();
         if now < last_at {
             return Err(Error::NowBeforeLastReceipt { now, last_at });
@@ -277,6 +325,46 @@ impl Line {
                 }
             }
         }
+    }
+}
+
+/// Rebuilds a line one receipt at a time, for callers that check the
+/// chain themselves (the journal does it while reading the file).
+pub(crate) struct Replayer {
+    line: Option<Line>,
+    keep_receipts: bool,
+}
+
+impl Replayer {
+    /// A replayer whose line keeps its receipts in memory or not (a
+    /// journaled line reads them back from its file).
+    pub(crate) fn new(keep_receipts: bool) -> Self {
+        Self {
+            line: None,
+            keep_receipts,
+        }
+    }
+
+    /// Applies the next receipt, whose chain links are already checked.
+    pub(crate) fn push(&mut self, r: Receipt) -> Result<()> {
+        let line = match &mut self.line {
+            Some(line) => line,
+            None => {
+                let mut fresh = Line::empty(opened_config(&r)?);
+                if !self.keep_receipts {
+                    fresh.log = Log::external();
+                }
+                self.line.insert(fresh)
+            }
+        };
+        line.apply(&r)?;
+        line.log.push(r);
+        Ok(())
+    }
+
+    /// The line replayed so far, `None` before the first receipt.
+    pub(crate) fn finish(self) -> Option<Line> {
+        self.line
     }
 }
 

@@ -507,6 +507,147 @@ pub fn parse(bytes: &[u8]) -> std::result::Result<Value, ParseFailure> {
     Ok(value)
 }
 
+/// Whether `bytes` is one JSON text by RFC 8259 (valid UTF-8, no byte
+/// order mark, any nesting depth, any numbers and escapes), without the
+/// value rules of 1.2. The journal uses it to tell a torn last line
+/// (no JSON text) from a damaged one (6.4 step 2).
+#[must_use]
+pub fn is_json_text(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_err() || bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return false;
+    }
+    let mut p = Parser { bytes, pos: 0 };
+    // Open containers, innermost last: `[` or `{`.
+    let mut stack: Vec<u8> = Vec::new();
+    p.skip_ws();
+    loop {
+        // A value is expected here.
+        match p.peek() {
+            Some(b'[') => {
+                p.pos += 1;
+                p.skip_ws();
+                if p.peek() == Some(b']') {
+                    p.pos += 1;
+                } else {
+                    stack.push(b'[');
+                    continue;
+                }
+            }
+            Some(b'{') => {
+                p.pos += 1;
+                p.skip_ws();
+                if p.peek() == Some(b'}') {
+                    p.pos += 1;
+                } else {
+                    stack.push(b'{');
+                    if !p.syntax_member_name() {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            _ => {
+                if !p.syntax_scalar() {
+                    return false;
+                }
+            }
+        }
+        // After a value: close containers or move to the next element.
+        loop {
+            p.skip_ws();
+            let Some(&open) = stack.last() else {
+                return p.pos == bytes.len();
+            };
+            match (open, p.peek()) {
+                (b'[', Some(b']')) | (b'{', Some(b'}')) => {
+                    p.pos += 1;
+                    stack.pop();
+                }
+                (b'[', Some(b',')) => {
+                    p.pos += 1;
+                    p.skip_ws();
+                    break;
+                }
+                (b'{', Some(b',')) => {
+                    p.pos += 1;
+                    p.skip_ws();
+                    if !p.syntax_member_name() {
+                        return false;
+                    }
+                    break;
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl Parser<'_> {
+    /// Skips `"name"` and `:` and the white space after it.
+    fn syntax_member_name(&mut self) -> bool {
+        if self.peek() != Some(b'"') || !self.syntax_string() {
+            return false;
+        }
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return false;
+        }
+        self.pos += 1;
+        self.skip_ws();
+        true
+    }
+
+    /// Skips one string, number or literal.
+    fn syntax_scalar(&mut self) -> bool {
+        match self.peek() {
+            Some(b'"') => self.syntax_string(),
+            Some(b'n') => self.expect_literal(b"null").is_ok(),
+            Some(b't') => self.expect_literal(b"true").is_ok(),
+            Some(b'f') => self.expect_literal(b"false").is_ok(),
+            Some(b'-' | b'0'..=b'9') => {
+                // The number grammar is checked by `number`; its value
+                // faults (float, range) do not matter here.
+                match self.number() {
+                    Ok(_) => true,
+                    Err(f) => !matches!(f.kind, FaultKind::Syntax(..)),
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Skips one string; any escape of RFC 8259 is accepted, lone
+    /// surrogates included.
+    fn syntax_string(&mut self) -> bool {
+        self.pos += 1;
+        loop {
+            match self.peek() {
+                None | Some(0x00..=0x1f) => return false,
+                Some(b'"') => {
+                    self.pos += 1;
+                    return true;
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1;
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            if self.hex4().is_err() {
+                                return false;
+                            }
+                        }
+                        _ => return false,
+                    }
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+}
+
 /// A failure on its way up the recursion, collecting its pointer.
 struct Fault {
     kind: FaultKind,
@@ -815,9 +956,7 @@ impl Parser<'_> {
                                 )));
                             }
                         } else {
-                            return Err(surrogate(format!(
-                                "lone high surrogate \\u{unit:04x}"
-                            )));
+                            return Err(surrogate(format!("lone high surrogate \\u{unit:04x}")));
                         }
                     }
                     0xDC00..=0xDFFF => {
@@ -1069,9 +1208,14 @@ mod tests {
 
     #[test]
     fn lone_surrogates_are_invalid_text() {
-        assert!(matches!(err(r#"{"s":"\ud800"}"#), Error::InvalidText { pointer, .. } if pointer == "/s"));
+        assert!(
+            matches!(err(r#"{"s":"\ud800"}"#), Error::InvalidText { pointer, .. } if pointer == "/s")
+        );
         assert!(matches!(err(r#"["\udc00"]"#), Error::InvalidText { .. }));
-        assert!(matches!(err(r#"["\ud800\u0041"]"#), Error::InvalidText { .. }));
+        assert!(matches!(
+            err(r#"["\ud800\u0041"]"#),
+            Error::InvalidText { .. }
+        ));
         assert_eq!(
             parse(br#""\ud83d\ude00""#).ok(),
             Some(Value::String("\u{1F600}".into()))
@@ -1095,7 +1239,10 @@ mod tests {
         assert!(parse(ok.as_bytes()).is_ok());
 
         let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
-        assert!(matches!(err(&deep), Error::NestingTooDeep { limit: 64, .. }));
+        assert!(matches!(
+            err(&deep),
+            Error::NestingTooDeep { limit: 64, .. }
+        ));
 
         let hostile = "[".repeat(1_000_000);
         assert!(parse(hostile.as_bytes()).is_err());
@@ -1103,7 +1250,17 @@ mod tests {
 
     #[test]
     fn syntax_errors_give_the_offset() {
-        for bad in ["", "{", "[1,]", "01", "tru", "\"a", "{} x", "\u{feff}{}", "[1 2]"] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "01",
+            "tru",
+            "\"a",
+            "{} x",
+            "\u{feff}{}",
+            "[1 2]",
+        ] {
             assert!(
                 matches!(parse(bad.as_bytes()), Err(ParseFailure::Syntax { .. })),
                 "{bad:?} should be a syntax error"

@@ -1,0 +1,1272 @@
+//! The journal file (evidence-log.md 6): the log on disk, the only
+//! persistent form of a line.
+//!
+//! A [`Journal`] is a [`Line`] whose receipts are written ahead to a
+//! JSON Lines file. It dereferences to the `Line`, so every operation of
+//! the line runs on it unchanged and persists through the line's
+//! receipt sink: all receipts of an operation go to the file in one
+//! write, the file is synced as [`Durability`] says, and only then does
+//! the line take on its new state.
+//!
+//! ```no_run
+//! use tcps_core::journal::{Journal, JournalOptions};
+//! use tcps_core::Config;
+//!
+//! let path = std::path::Path::new("line.jsonl");
+//! let mut journal =
+//!     Journal::open_or_create(path, Config::standard(), 1_769_421_600_000, JournalOptions::default())?;
+//! if let Some(cut) = &journal.report().recovered {
+//!     eprintln!("recovered a torn tail: {cut:?}");
+//! }
+//! // journal.some_operation(..., now)?;   // any Line operation
+//! journal.close()?;
+//! # Ok::<(), tcps_core::Error>(())
+//! ```
+//!
+//! [`JournalFile`] opens the same file at the evidence layer only: it
+//! checks bytes and chain (6.4 steps 1 to 5, 7 and 8) but replays
+//! nothing into a `Line`, so it opens any journal, whatever its kinds.
+//! `tcps verify`, `tcps checkpoint` and `tcps prove` use it.
+//!
+//! # Choices where the spec is silent
+//!
+//! - A read-only or poisoned journal refuses every mutating call of the
+//!   line before the call runs, with `journal_read_only` or
+//!   `journal_poisoned`, even a call that would find nothing to do.
+//! - Lines are read whole, however long; a line over 1 MiB is then
+//!   refused as `too_long` (or cut as a torn tail when it is the last
+//!   line and no JSON text).
+//! - The line index that lets a journaled line read a receipt back
+//!   keeps the offset of every 32nd line, a quarter of a byte per
+//!   receipt; reading receipt `seq` reads at most 31 lines before it.
+//! - Dropping a `Journal` without [`Journal::close`] releases the lock
+//!   but does not sync; with the default durability nothing is unsynced.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::chain::{ChainCursor, ChainEntry};
+use crate::config::Config;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::line::{Line, ReceiptSink, Replayer};
+use crate::merkle::MerkleTree;
+use crate::receipt::{self, Receipt};
+use crate::time::Timestamp;
+use crate::value::{self, ParseFailure};
+
+/// The longest journal line, its line feed not counted (6.4 step 3).
+pub const MAX_LINE_BYTES: usize = 1_048_576;
+
+/// Every how many lines the read-back index keeps an offset.
+const INDEX_STRIDE: u64 = 32;
+
+/// Buffer size for reading a journal.
+const READ_BUFFER: usize = 1 << 20;
+
+/// When the journal syncs the file (evidence-log.md 6.5).
+///
+/// [`Journal::commit`] syncs at once in every mode; [`Journal::close`]
+/// syncs unless the mode is [`Durability::Never`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Durability {
+    /// Sync after every operation, before the call returns (the default).
+    #[default]
+    EveryAppend,
+    /// Sync after an operation once this many receipts or more are
+    /// unsynced (at least 1; `Every(1)` equals `EveryAppend`).
+    Every(u64),
+    /// Never sync by itself, only on [`Journal::commit`].
+    Never,
+}
+
+/// How to open or create a journal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JournalOptions {
+    /// When to sync (6.5).
+    pub durability: Durability,
+}
+
+impl JournalOptions {
+    /// The defaults: sync after every append.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// These options with another durability.
+    #[must_use]
+    pub fn with_durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
+    }
+}
+
+impl From<Durability> for JournalOptions {
+    fn from(durability: Durability) -> Self {
+        Self::new().with_durability(durability)
+    }
+}
+
+/// What opening a journal found (evidence-log.md 6.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenReport {
+    /// The journal path.
+    pub path: String,
+    /// Receipts in the log after recovery.
+    pub receipts: u64,
+    /// `seq` of the last receipt.
+    pub last_seq: u64,
+    /// `hash` of the last receipt.
+    pub last_hash: Digest,
+    /// The tree head of the whole log.
+    pub tree_head: Digest,
+    /// `None` when nothing was cut, else what was (or, read-only, what
+    /// would have been).
+    pub recovered: Option<Recovery>,
+}
+
+/// The torn tail that an open cut off, or left out when read-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// Byte offset of the cut: the file's new length.
+    pub offset: u64,
+    /// Bytes cut.
+    pub bytes: u64,
+    /// Lines or partial lines cut.
+    pub lines: u64,
+    /// Every complete receipt dropped with an unfinished operation.
+    pub dropped: Vec<DroppedReceipt>,
+    /// Whether the file was truncated (false for a read-only open).
+    pub truncated: bool,
+}
+
+/// A complete receipt dropped because its operation never finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedReceipt {
+    /// Its `seq`.
+    pub seq: u64,
+    /// Its `hash`.
+    pub hash: Digest,
+}
+
+/// What [`cut_from_line`] or [`Journal::truncate_from_line`] cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Truncation {
+    /// The journal path.
+    pub path: String,
+    /// The first line given up (1-based).
+    pub line: u64,
+    /// Byte offset of the cut: the file's new length.
+    pub offset: u64,
+    /// Bytes cut.
+    pub bytes: u64,
+    /// Lines or partial lines cut.
+    pub lines: u64,
+}
+
+// ---------------------------------------------------------------------
+// Journal: a Line written ahead to a file
+// ---------------------------------------------------------------------
+
+/// A [`Line`] persisted write-ahead to a journal file (6.2 to 6.7).
+///
+/// Dereferences to the line: call any `Line` operation on it.
+#[derive(Debug)]
+pub struct Journal {
+    line: Line,
+    report: OpenReport,
+}
+
+impl Deref for Journal {
+    type Target = Line;
+
+    fn deref(&self) -> &Line {
+        &self.line
+    }
+}
+
+impl DerefMut for Journal {
+    fn deref_mut(&mut self) -> &mut Line {
+        &mut self.line
+    }
+}
+
+impl Journal {
+    /// Creates a new journal holding the `line.opened` receipt of
+    /// `config` at `now` (6.2). Fails with `journal_io` if `path` exists.
+    pub fn create(
+        path: impl AsRef<Path>,
+        config: Config,
+        now: Timestamp,
+        options: &JournalOptions,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        let line = Line::new(config, now)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| io_error(path, "create", &e))?;
+        let created = lock(&file, path).and_then(|()| Self::start(file, path, line, options));
+        if created.is_err() {
+            // The file is ours and holds no acknowledged receipt.
+            let _ = std::fs::remove_file(path);
+        }
+        created
+    }
+
+    /// Opens an existing journal for writing: takes the lock, recovers
+    /// a torn tail and replays every receipt into a fresh line (6.4).
+    pub fn open(path: impl AsRef<Path>, options: &JournalOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let file = open_for_writing(path)?;
+        lock(&file, path)?;
+        match open_locked(file, path, options)? {
+            Opened::Line(journal) => Ok(*journal),
+            Opened::Empty(_) => Err(Error::JournalEmpty {
+                path: display(path),
+            }),
+        }
+    }
+
+    /// Opens the journal at `path`, or creates it where the path is
+    /// missing or holds no receipt (6.2).
+    pub fn open_or_create(
+        path: impl AsRef<Path>,
+        config: Config,
+        now: Timestamp,
+        options: &JournalOptions,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        if !path.exists() {
+            match Self::create(path, config.clone(), now, options) {
+                Err(Error::JournalIo { op, .. }) if op == "create" && path.exists() => {}
+                other => return other,
+            }
+        }
+        let file = open_for_writing(path)?;
+        lock(&file, path)?;
+        match open_locked(file, path, options)? {
+            Opened::Line(journal) => Ok(*journal),
+            Opened::Empty(file) => {
+                let line = Line::new(config, now)?;
+                Self::start(file, path, line, options)
+            }
+        }
+    }
+
+    /// Opens a journal without the lock and without changing the file
+    /// (6.7): a torn tail or unfinished operation is left in place, kept
+    /// out of the replay and named in the report. Every mutating call
+    /// fails with `journal_read_only`.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
+        let mut scan = Scan::new(path, true);
+        let total = scan.run(&file)?;
+        let outcome = scan.finish(total);
+        if let Some(e) = outcome.rejected {
+            return Err(e);
+        }
+        let Some(mut line) = outcome.line else {
+            return Err(Error::JournalEmpty {
+                path: display(path),
+            });
+        };
+        let mut recovered = outcome.recovered;
+        if let Some(r) = &mut recovered {
+            r.truncated = false;
+        }
+        let sink = JournalSink {
+            path: path.to_path_buf(),
+            file,
+            read_only: true,
+            durability: Durability::Never,
+            end: outcome.valid_end,
+            count: line.log.len(),
+            unsynced: 0,
+            poisoned: false,
+            index: outcome.index,
+        };
+        line.log.shrink_to_fit();
+        let report = report_of(path, &line, recovered);
+        line.sink = Some(Box::new(sink));
+        Ok(Self { line, report })
+    }
+
+    /// Gives up everything from line `line` onward (6.4): takes the
+    /// lock, cuts the file at the start of that line, syncs it and opens
+    /// the journal. Nothing is cut when the file has fewer lines; line 1
+    /// leaves an empty file, which then fails to open as
+    /// `journal_empty`.
+    pub fn truncate_from_line(
+        path: impl AsRef<Path>,
+        line: u64,
+        options: &JournalOptions,
+    ) -> Result<(Self, Truncation)> {
+        let path = path.as_ref();
+        let file = open_for_writing(path)?;
+        lock(&file, path)?;
+        let cut = cut_locked(&file, path, line)?;
+        match open_locked(file, path, options)? {
+            Opened::Line(journal) => Ok((*journal, cut)),
+            Opened::Empty(_) => Err(Error::JournalEmpty {
+                path: display(path),
+            }),
+        }
+    }
+
+    /// What the open found: sizes, the last receipt, the tree head and
+    /// any recovered tail.
+    #[must_use]
+    pub fn report(&self) -> &OpenReport {
+        &self.report
+    }
+
+    /// The journal path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.sink().map_or(Path::new(""), |s| s.path.as_path())
+    }
+
+    /// Whether the journal was opened read-only.
+    #[must_use]
+    pub fn is_read_only(&self) -> bool {
+        self.sink().is_none_or(|s| s.read_only)
+    }
+
+    /// Syncs the file now, in every durability mode (6.5).
+    pub fn commit(&mut self) -> Result<()> {
+        match self.sink_mut() {
+            Some(sink) => sink.sync(),
+            None => Ok(()),
+        }
+    }
+
+    /// Syncs the file unless the mode is [`Durability::Never`] and
+    /// releases the lock.
+    pub fn close(mut self) -> Result<()> {
+        match self.sink_mut() {
+            Some(sink) if sink.durability != Durability::Never => sink.sync(),
+            _ => Ok(()),
+        }
+    }
+
+    /// The line, leaving the journal behind: later operations are no
+    /// longer written anywhere.
+    #[must_use]
+    pub fn into_line(mut self) -> Line {
+        self.line.sink = None;
+        self.line
+    }
+
+    fn sink(&self) -> Option<&JournalSink> {
+        let sink = self.line.sink.as_ref()?;
+        sink.as_any().downcast_ref::<JournalSink>()
+    }
+
+    fn sink_mut(&mut self) -> Option<&mut JournalSink> {
+        let sink = self.line.sink.as_mut()?;
+        sink.as_any_mut().downcast_mut::<JournalSink>()
+    }
+
+    /// Writes the `line.opened` receipt of `line` into the empty, locked
+    /// `file` and syncs file and directory.
+    fn start(file: File, path: &Path, mut line: Line, options: &JournalOptions) -> Result<Self> {
+        let mut sink = JournalSink {
+            path: path.to_path_buf(),
+            file,
+            read_only: false,
+            durability: options.durability,
+            end: 0,
+            count: 0,
+            unsynced: 0,
+            poisoned: false,
+            index: Vec::new(),
+        };
+        let opened = line
+            .log
+            .get(0)
+            .cloned()
+            .ok_or_else(|| Error::JournalEmpty {
+                path: display(path),
+            })?;
+        sink.write(std::slice::from_ref(&opened))?;
+        sink.sync()?;
+        sync_dir(path)?;
+        line.log.drop_receipts();
+        let report = report_of(path, &line, None);
+        line.sink = Some(Box::new(sink));
+        Ok(Self { line, report })
+    }
+}
+
+/// Takes the lock on `path` and cuts the file at the start of line
+/// `line` (1-based), then releases the lock; see
+/// [`Journal::truncate_from_line`], which also opens the journal.
+pub fn cut_from_line(path: impl AsRef<Path>, line: u64) -> Result<Truncation> {
+    let path = path.as_ref();
+    let file = open_for_writing(path)?;
+    lock(&file, path)?;
+    cut_locked(&file, path, line)
+}
+
+fn cut_locked(file: &File, path: &Path, line: u64) -> Result<Truncation> {
+    if line == 0 {
+        return Err(Error::InvalidArgument {
+            argument: "line".into(),
+            reason: "lines are numbered from 1".into(),
+        });
+    }
+    let total = file
+        .metadata()
+        .map_err(|e| io_error(path, "open", &e))?
+        .len();
+    let mut reader = BufReader::with_capacity(READ_BUFFER, file);
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| io_error(path, "open", &e))?;
+    let mut offset = 0u64;
+    let mut seen = 1u64;
+    while seen < line {
+        let skipped = skip_line(&mut reader).map_err(|e| io_error(path, "open", &e))?;
+        if skipped == 0 {
+            break;
+        }
+        offset += skipped;
+        seen += 1;
+    }
+    let mut lines = 0;
+    if offset < total {
+        // Count the lines (or partial last line) given up.
+        let mut rest = 0;
+        while rest < total - offset {
+            let n = skip_line(&mut reader).map_err(|e| io_error(path, "open", &e))?;
+            if n == 0 {
+                break;
+            }
+            rest += n;
+            lines += 1;
+        }
+        file.set_len(offset)
+            .map_err(|e| io_error(path, "truncate", &e))?;
+        file.sync_data().map_err(|e| io_error(path, "sync", &e))?;
+    }
+    Ok(Truncation {
+        path: display(path),
+        line,
+        offset,
+        bytes: total - offset,
+        lines,
+    })
+}
+
+/// Reads past one line (its line feed included) without keeping it.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut count = 0u64;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(count);
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(i + 1);
+            return Ok(count + i as u64 + 1);
+        }
+        let n = buf.len();
+        reader.consume(n);
+        count += n as u64;
+    }
+}
+
+enum Opened {
+    Line(Box<Journal>),
+    /// No receipt remains; the locked file, now empty.
+    Empty(File),
+}
+
+/// 6.4 on a locked file: read, check, cut, replay.
+fn open_locked(file: File, path: &Path, options: &JournalOptions) -> Result<Opened> {
+    let mut scan = Scan::new(path, true);
+    let total = scan.run(&file)?;
+    let outcome = scan.finish(total);
+    if outcome.valid_end < total {
+        file.set_len(outcome.valid_end)
+            .map_err(|e| io_error(path, "truncate", &e))?;
+        file.sync_data().map_err(|e| io_error(path, "sync", &e))?;
+    }
+    if let Some(e) = outcome.rejected {
+        return Err(e);
+    }
+    let Some(mut line) = outcome.line else {
+        return Ok(Opened::Empty(file));
+    };
+    let sink = JournalSink {
+        path: path.to_path_buf(),
+        file,
+        read_only: false,
+        durability: options.durability,
+        end: outcome.valid_end,
+        count: line.log.len(),
+        unsynced: 0,
+        poisoned: false,
+        index: outcome.index,
+    };
+    line.log.shrink_to_fit();
+    let report = report_of(path, &line, outcome.recovered);
+    line.sink = Some(Box::new(sink));
+    Ok(Opened::Line(Box::new(Journal { line, report })))
+}
+
+fn report_of(path: &Path, line: &Line, recovered: Option<Recovery>) -> OpenReport {
+    let receipts = line.log.len();
+    OpenReport {
+        path: display(path),
+        receipts,
+        last_seq: receipts.saturating_sub(1),
+        last_hash: line.log.last_hash(),
+        tree_head: line.log.tree().root(),
+        recovered,
+    }
+}
+
+// ---------------------------------------------------------------------
+// The sink: writing ahead, syncing, reading back
+// ---------------------------------------------------------------------
+
+/// The journal file as a line's receipt sink.
+#[derive(Debug)]
+struct JournalSink {
+    path: PathBuf,
+    file: File,
+    read_only: bool,
+    durability: Durability,
+    /// Length of the valid file: where the next line goes.
+    end: u64,
+    /// Receipts in the file.
+    count: u64,
+    /// Receipts written since the last sync.
+    unsynced: u64,
+    /// An earlier write or sync failed (6.3).
+    poisoned: bool,
+    /// Offset of the line of `seq` `i * INDEX_STRIDE`.
+    index: Vec<u64>,
+}
+
+impl JournalSink {
+    fn write(&mut self, receipts: &[Receipt]) -> Result<()> {
+        self.ready()?;
+        let mut buf = Vec::with_capacity(receipts.len() * 512);
+        let mut marks = Vec::new();
+        for r in receipts {
+            if r.seq.is_multiple_of(INDEX_STRIDE) {
+                marks.push(self.end + buf.len() as u64);
+            }
+            r.write_line(&mut buf);
+        }
+        if let Err(e) = self.file.write_all(&buf) {
+            if self.file.set_len(self.end).is_err() {
+                self.poisoned = true;
+            }
+            return Err(io_error(&self.path, "write", &e));
+        }
+        self.end += buf.len() as u64;
+        self.count += receipts.len() as u64;
+        self.unsynced += receipts.len() as u64;
+        self.index.extend(marks);
+        let due = match self.durability {
+            Durability::EveryAppend => true,
+            Durability::Every(n) => self.unsynced >= n,
+            Durability::Never => false,
+        };
+        if due {
+            self.sync()?;
+        }
+        Ok(())
+    }
+
+    fn sync(&mut self) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        if let Err(e) = self.file.sync_data() {
+            self.poisoned = true;
+            return Err(io_error(&self.path, "sync", &e));
+        }
+        self.unsynced = 0;
+        Ok(())
+    }
+}
+
+impl ReceiptSink for JournalSink {
+    fn append(&mut self, receipts: &[Receipt]) -> Result<()> {
+        self.write(receipts)
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn ready(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::JournalReadOnly {
+                path: display(&self.path),
+            });
+        }
+        if self.poisoned {
+            return Err(Error::JournalPoisoned {
+                path: display(&self.path),
+            });
+        }
+        Ok(())
+    }
+
+    fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Option<Result<()>> {
+        Some(read_back(
+            &self.file,
+            &self.path,
+            &self.index,
+            self.end,
+            from,
+            to.min(self.count),
+            visit,
+        ))
+    }
+}
+
+/// Reads the receipts `from..to` of a journal file through its index.
+fn read_back(
+    file: &File,
+    path: &Path,
+    index: &[u64],
+    end: u64,
+    from: u64,
+    to: u64,
+    visit: &mut dyn FnMut(Receipt) -> Result<()>,
+) -> Result<()> {
+    if from >= to {
+        return Ok(());
+    }
+    let slot = (from / INDEX_STRIDE) as usize;
+    let Some(&start) = index.get(slot).or(index.last()) else {
+        return Ok(());
+    };
+    let mut seq = (slot.min(index.len() - 1) as u64) * INDEX_STRIDE;
+    let mut handle = file;
+    handle
+        .seek(SeekFrom::Start(start))
+        .map_err(|e| io_error(path, "read", &e))?;
+    let mut reader = BufReader::with_capacity(READ_BUFFER, handle.take(end - start));
+    let mut line = Vec::with_capacity(1024);
+    let mut offset = start;
+    while seq < to {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io_error(path, "read", &e))?;
+        if n == 0 || line.last() != Some(&b'\n') {
+            return Err(corrupt(
+                path,
+                seq + 1,
+                offset,
+                "io",
+                "the file ended before the line",
+            ));
+        }
+        if seq >= from {
+            let bytes = &line[..n - 1];
+            let r =
+                Receipt::from_json(bytes).map_err(|e| corrupt_from(path, seq + 1, offset, &e))?;
+            if r.seq != seq {
+                return Err(corrupt(
+                    path,
+                    seq + 1,
+                    offset,
+                    "seq_gap",
+                    &format!("expected {seq}, found {}", r.seq),
+                ));
+            }
+            visit(r)?;
+        }
+        offset += n as u64;
+        seq += 1;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------
+// JournalFile: the evidence layer alone
+// ---------------------------------------------------------------------
+
+/// A journal opened at the evidence layer only (6.4 without step 6):
+/// bytes and chain are checked and the Merkle tree is built, but no
+/// receipt is replayed into a [`Line`], so any journal opens, whatever
+/// its kinds and bodies.
+#[derive(Debug)]
+pub struct JournalFile {
+    path: PathBuf,
+    file: File,
+    name: String,
+    tree: MerkleTree,
+    index: Vec<u64>,
+    end: u64,
+    report: OpenReport,
+}
+
+impl JournalFile {
+    /// Opens for writing: takes the lock and cuts a torn tail, as
+    /// [`Journal::open`] does, but replays nothing. The lock is held
+    /// until the value is dropped.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = open_for_writing(path)?;
+        lock(&file, path)?;
+        Self::scan(file, path, true)
+    }
+
+    /// Opens without the lock and without changing the file (6.7).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
+        Self::scan(file, path, false)
+    }
+
+    fn scan(file: File, path: &Path, write: bool) -> Result<Self> {
+        let mut scan = Scan::new(path, false);
+        let total = scan.run(&file)?;
+        let mut outcome = scan.finish(total);
+        if write && outcome.valid_end < total {
+            file.set_len(outcome.valid_end)
+                .map_err(|e| io_error(path, "truncate", &e))?;
+            file.sync_data().map_err(|e| io_error(path, "sync", &e))?;
+        }
+        if !write && let Some(r) = &mut outcome.recovered {
+            r.truncated = false;
+        }
+        let mut tree = outcome.tree;
+        if tree.is_empty() {
+            return Err(Error::JournalEmpty {
+                path: display(path),
+            });
+        }
+        tree.shrink_to_fit();
+        let receipts = tree.len();
+        let report = OpenReport {
+            path: display(path),
+            receipts,
+            last_seq: receipts - 1,
+            last_hash: tree.leaf(receipts - 1).unwrap_or_default(),
+            tree_head: tree.root(),
+            recovered: outcome.recovered,
+        };
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+            name: outcome.name,
+            tree,
+            index: outcome.index,
+            end: outcome.valid_end,
+            report,
+        })
+    }
+
+    /// What the open found.
+    #[must_use]
+    pub fn report(&self) -> &OpenReport {
+        &self.report
+    }
+
+    /// The line's name, from the configuration of `line.opened` (the
+    /// default checkpoint origin); empty if that receipt names none.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The Merkle tree over the log.
+    #[must_use]
+    pub fn tree(&self) -> &MerkleTree {
+        &self.tree
+    }
+
+    /// Number of receipts.
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        self.tree.len()
+    }
+
+    /// Never true: an open journal holds at least `line.opened`.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+
+    /// Reads the receipts `from..to` back from the file, in order.
+    pub fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()> {
+        read_back(
+            &self.file,
+            &self.path,
+            &self.index,
+            self.end,
+            from,
+            to.min(self.tree.len()),
+            visit,
+        )
+    }
+
+    /// The receipt with this `seq`.
+    pub fn receipt(&self, seq: u64) -> Result<Receipt> {
+        let mut found = None;
+        self.read_back(seq, seq + 1, &mut |r| {
+            found = Some(r);
+            Ok(())
+        })?;
+        found.ok_or(Error::SizeOutOfRange {
+            asked: seq,
+            size: self.tree.len(),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------
+// Scanning: 6.4 steps 1 to 4, one line at a time
+// ---------------------------------------------------------------------
+
+/// Checks a journal given as bytes, at the evidence layer (6.4 steps 1
+/// to 5 and 7, without touching any file): the report of what an open
+/// would keep and cut, or the error it would fail with.
+///
+/// This is what the fuzz target `journal_open` drives.
+pub fn check_bytes(bytes: &[u8]) -> Result<OpenReport> {
+    let path = Path::new("<bytes>");
+    let mut scan = Scan::new(path, false);
+    let total = scan.run_reader(bytes)?;
+    let outcome = scan.finish(total);
+    let tree = outcome.tree;
+    if tree.is_empty() {
+        return Err(Error::JournalEmpty {
+            path: display(path),
+        });
+    }
+    Ok(OpenReport {
+        path: display(path),
+        receipts: tree.len(),
+        last_seq: tree.len() - 1,
+        last_hash: tree.leaf(tree.len() - 1).unwrap_or_default(),
+        tree_head: tree.root(),
+        recovered: outcome.recovered,
+    })
+}
+
+/// One checked line of the operation in progress.
+struct Pending {
+    offset: u64,
+    /// Bytes of the line, its line feed included.
+    len: u64,
+    seq: u64,
+    hash: Digest,
+    receipt: Option<Receipt>,
+}
+
+/// What a line check found wrong (6.4 step 3).
+enum LineFault {
+    TooLong(usize),
+    Parse { column: usize, message: String },
+    Value(Error),
+    Invalid(Error),
+    NotCanonical(usize),
+}
+
+impl LineFault {
+    /// Whether the line is no JSON text at all (6.4 step 2: torn).
+    fn is_torn(&self, bytes: &[u8]) -> bool {
+        match self {
+            Self::Parse { .. } => true,
+            Self::TooLong(_) | Self::Value(_) => !value::is_json_text(bytes),
+            Self::Invalid(_) | Self::NotCanonical(_) => false,
+        }
+    }
+
+    fn into_error(self, path: &Path, line: u64, offset: u64) -> Error {
+        match self {
+            Self::TooLong(n) => corrupt(
+                path,
+                line,
+                offset,
+                "too_long",
+                &format!("{n} bytes, limit {MAX_LINE_BYTES}"),
+            ),
+            Self::Parse { column, message } => corrupt(
+                path,
+                line,
+                offset,
+                "parse_error",
+                &format!("column {column}: {message}"),
+            ),
+            Self::Value(e) | Self::Invalid(e) => corrupt_from(path, line, offset, &e),
+            Self::NotCanonical(column) => corrupt(
+                path,
+                line,
+                offset,
+                "not_canonical",
+                &format!("differs from the rfc 8785 form of its receipt at column {column}"),
+            ),
+        }
+    }
+}
+
+/// A line that passed 6.4 step 3.
+struct Checked {
+    receipt: Receipt,
+    leaf: Digest,
+}
+
+/// Step 3 for one line (without its line feed).
+fn check_line(bytes: &[u8]) -> std::result::Result<Checked, LineFault> {
+    if bytes.len() > MAX_LINE_BYTES {
+        return Err(LineFault::TooLong(bytes.len()));
+    }
+    let value = value::parse(bytes).map_err(|f| match f {
+        ParseFailure::Syntax { offset, message } => LineFault::Parse {
+            column: offset + 1,
+            message,
+        },
+        ParseFailure::Value(e) => LineFault::Value(e),
+    })?;
+    let receipt = Receipt::from_value(value, bytes.len()).map_err(LineFault::Invalid)?;
+    let canonical = receipt.canonical_bytes();
+    let mut written = Vec::with_capacity(bytes.len());
+    receipt.write_line(&mut written);
+    written.pop();
+    if written != bytes {
+        let column = written
+            .iter()
+            .zip(bytes)
+            .position(|(a, b)| a != b)
+            .unwrap_or(written.len().min(bytes.len()));
+        return Err(LineFault::NotCanonical(column + 1));
+    }
+    Ok(Checked {
+        leaf: receipt::leaf_hash(&canonical),
+        receipt,
+    })
+}
+
+/// What a whole scan found.
+struct Outcome {
+    /// Where the valid part of the file ends (the cut point c).
+    valid_end: u64,
+    recovered: Option<Recovery>,
+    /// The replayed line (replay mode), `None` if no receipt remains.
+    line: Option<Line>,
+    /// The first refusal of the replay (`journal_replay_rejected`).
+    rejected: Option<Error>,
+    /// The tree (evidence mode).
+    tree: MerkleTree,
+    /// The line's name (evidence mode).
+    name: String,
+    index: Vec<u64>,
+}
+
+/// The scanning state: 6.4 steps 1 to 4 as the lines go by, feeding
+/// every finished operation to the replay or the tree.
+struct Scan<'p> {
+    path: &'p Path,
+    replay: Option<Replayer>,
+    rejected: Option<Error>,
+    tree: MerkleTree,
+    name: String,
+    cursor: ChainCursor,
+    pending: Vec<Pending>,
+    index: Vec<u64>,
+    lines: u64,
+    /// End of the last line taken into the log.
+    valid_end: u64,
+    /// Start of the torn last line, if step 2 cut one.
+    torn_line: Option<u64>,
+    /// Bytes after the last line feed (step 1).
+    tail_len: u64,
+}
+
+impl<'p> Scan<'p> {
+    fn new(path: &'p Path, replay: bool) -> Self {
+        Self {
+            path,
+            replay: replay.then(|| Replayer::new(false)),
+            rejected: None,
+            tree: MerkleTree::new(),
+            name: String::new(),
+            cursor: ChainCursor::default(),
+            pending: Vec::new(),
+            index: Vec::new(),
+            lines: 0,
+            valid_end: 0,
+            torn_line: None,
+            tail_len: 0,
+        }
+    }
+
+    /// Reads the whole file from its start; returns its length.
+    fn run(&mut self, file: &File) -> Result<u64> {
+        let mut handle = file;
+        let total = handle
+            .metadata()
+            .map_err(|e| io_error(self.path, "open", &e))?
+            .len();
+        handle
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| io_error(self.path, "open", &e))?;
+        // A writer may append while a read-only open reads: stop at the
+        // length seen at the start.
+        let read = self.run_reader(handle.take(total))?;
+        Ok(read)
+    }
+
+    /// Feeds every line of `reader` through the checks; returns the
+    /// number of bytes read.
+    fn run_reader(&mut self, reader: impl Read) -> Result<u64> {
+        let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
+        let mut held: Vec<u8> = Vec::with_capacity(1024);
+        let mut held_at: Option<u64> = None;
+        let mut next: Vec<u8> = Vec::with_capacity(1024);
+        let mut offset = 0u64;
+        loop {
+            next.clear();
+            let n = reader
+                .read_until(b'\n', &mut next)
+                .map_err(|e| io_error(self.path, "open", &e))?;
+            if n == 0 || next.last() != Some(&b'\n') {
+                // End of file: `next` is the torn tail of step 1, if any;
+                // the held line is the last line of step 2.
+                self.tail_len = n as u64;
+                if let Some(at) = held_at {
+                    self.line(at, &held[..held.len() - 1], true)?;
+                }
+                return Ok(offset + n as u64);
+            }
+            if let Some(at) = held_at {
+                self.line(at, &held[..held.len() - 1], false)?;
+            }
+            std::mem::swap(&mut held, &mut next);
+            held_at = Some(offset);
+            offset += n as u64;
+        }
+    }
+
+    /// Steps 2 to 4 for one complete line.
+    fn line(&mut self, offset: u64, bytes: &[u8], last: bool) -> Result<()> {
+        self.lines += 1;
+        let checked = match check_line(bytes) {
+            Ok(c) => c,
+            Err(fault) => {
+                if last && fault.is_torn(bytes) {
+                    self.torn_line = Some(offset);
+                    return Ok(());
+                }
+                return Err(fault.into_error(self.path, self.lines, offset));
+            }
+        };
+        let r = checked.receipt;
+        self.cursor
+            .step_entry(&ChainEntry::of(&r), &checked.leaf)
+            .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
+        if r.seq.is_multiple_of(INDEX_STRIDE) {
+            self.index.push(offset);
+        }
+        if r.seq == 0 {
+            self.name.clear();
+            let name = r.body.get("config").and_then(|c| c.get("name"));
+            self.name
+                .push_str(name.and_then(|n| n.as_str()).unwrap_or_default());
+        }
+        let more = r.more;
+        let keep = self.replay.is_some() && self.rejected.is_none();
+        self.pending.push(Pending {
+            offset,
+            len: bytes.len() as u64 + 1,
+            seq: r.seq,
+            hash: r.hash,
+            receipt: keep.then_some(r),
+        });
+        if more == 0 {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    /// Takes the finished operation into the log.
+    fn flush(&mut self) {
+        for p in self.pending.drain(..) {
+            self.valid_end = p.offset + p.len;
+            match (&mut self.replay, p.receipt) {
+                (Some(replayer), Some(r)) if self.rejected.is_none() => {
+                    let line = p.seq + 1;
+                    if let Err(e) = replayer.push(r) {
+                        self.rejected = Some(Error::JournalReplayRejected {
+                            path: display(self.path),
+                            line,
+                            error: Box::new(e),
+                        });
+                    }
+                }
+                (Some(_), _) => {}
+                (None, _) => self.tree.push(p.hash),
+            }
+        }
+    }
+
+    /// Step 4's exception and the recovery report.
+    fn finish(mut self, total: u64) -> Outcome {
+        let dropped: Vec<DroppedReceipt> = self
+            .pending
+            .iter()
+            .map(|p| DroppedReceipt {
+                seq: p.seq,
+                hash: p.hash,
+            })
+            .collect();
+        // An unfinished operation at the end is cut; index entries of its
+        // lines go with it.
+        let mut lines = dropped.len() as u64;
+        if let Some(first) = self.pending.first() {
+            let cut = first.offset;
+            while self.index.last().is_some_and(|&o| o >= cut) {
+                self.index.pop();
+            }
+        }
+        self.pending.clear();
+        if self.torn_line.is_some() {
+            lines += 1;
+        }
+        if self.tail_len > 0 {
+            lines += 1;
+        }
+        let valid_end = self.valid_end;
+        let recovered = (valid_end < total).then(|| Recovery {
+            offset: valid_end,
+            bytes: total - valid_end,
+            lines,
+            dropped,
+            truncated: true,
+        });
+        let line = self.replay.take().and_then(Replayer::finish);
+        Outcome {
+            valid_end,
+            recovered,
+            line,
+            rejected: self.rejected,
+            tree: self.tree,
+            name: self.name,
+            index: self.index,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
+// Helpers: errors, locking, files
+// ---------------------------------------------------------------------
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn io_error(path: &Path, op: &str, e: &std::io::Error) -> Error {
+    Error::JournalIo {
+        path: display(path),
+        op: op.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+fn corrupt(path: &Path, line: u64, offset: u64, reason: &str, detail: &str) -> Error {
+    Error::JournalCorrupt {
+        path: display(path),
+        line,
+        offset,
+        reason: reason.to_owned(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// `journal_corrupt` for a line whose receipt broke a rule of 1.1 to 1.3.
+fn corrupt_from(path: &Path, line: u64, offset: u64, e: &Error) -> Error {
+    corrupt(path, line, offset, e.name(), &e.to_string())
+}
+
+/// `journal_corrupt` for a chain failure (6.4 step 4).
+fn chain_corrupt(path: &Path, line: u64, offset: u64, e: &Error) -> Error {
+    match e {
+        Error::ChainBroken {
+            kind,
+            expected,
+            found,
+            ..
+        } => corrupt(
+            path,
+            line,
+            offset,
+            kind.as_str(),
+            &format!("expected {expected}, found {found}"),
+        ),
+        other => corrupt_from(path, line, offset, other),
+    }
+}
+
+fn open_for_writing(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| io_error(path, "open", &e))
+}
+
+/// Takes the exclusive lock without waiting (6.6).
+fn lock(file: &File, path: &Path) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::JournalLocked {
+            path: display(path),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, "lock", &e)),
+    }
+}
+
+/// Syncs the directory holding `path`, so a new entry survives a power
+/// loss (6.2). Only Unix can open a directory for that.
+fn sync_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error(path, "sync", &e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}

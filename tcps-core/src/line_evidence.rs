@@ -1,0 +1,79 @@
+//! The evidence queries of a [`Line`] (evidence-log.md 4, 5, 7): tree
+//! heads, proofs, checkpoints and proof bundles. None of them appends a
+//! receipt or changes the line.
+
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::line::Line;
+use crate::receipt::Receipt;
+
+impl Line {
+    /// The receipt with this `seq`: from memory, or read back from the
+    /// journal of a journaled line.
+    pub fn receipt(&self, seq: u64) -> Result<Receipt> {
+        if seq >= self.log.len() {
+            return Err(Error::SizeOutOfRange {
+                asked: seq,
+                size: self.log.len(),
+            });
+        }
+        if let Some(r) = self.log.get(seq) {
+            return Ok(r.clone());
+        }
+        let mut found = None;
+        self.read_back(seq, seq + 1, &mut |r| {
+            found = Some(r);
+            Ok(())
+        })?;
+        found.ok_or(Error::SizeOutOfRange {
+            asked: seq,
+            size: self.log.len(),
+        })
+    }
+
+    /// Hands the receipts `from..to` to `visit`, in order, from memory
+    /// or from the journal.
+    pub fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()> {
+        let to = to.min(self.log.len());
+        if let Some(kept) = self.log.kept() {
+            for r in kept.iter().take(to as usize).skip(from as usize) {
+                visit(r.clone())?;
+            }
+            return Ok(());
+        }
+        match self
+            .sink
+            .as_ref()
+            .and_then(|s| s.read_back(from, to, visit))
+        {
+            Some(result) => result,
+            None => Err(Error::InvalidArgument {
+                argument: "line".into(),
+                reason: "the line keeps no receipts and has no journal to read them from".into(),
+            }),
+        }
+    }
+
+    /// The tree head of the first `size` receipts (4.1).
+    pub fn tree_head(&self, size: u64) -> Result<Digest> {
+        self.log.tree().tree_head(size)
+    }
+
+    /// The inclusion proof of receipt `index` in the tree of `size`
+    /// receipts (4.2); `size_out_of_range` for `index >= size` or a
+    /// size beyond the log.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Digest>> {
+        self.log.tree().inclusion_proof(index, size)
+    }
+
+    /// The consistency proof from `old` to `new` receipts (4.4);
+    /// `size_out_of_range` for `old > new` or `new` beyond the log.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Digest>> {
+        self.log.tree().consistency_proof(old, new)
+    }
+}
