@@ -168,11 +168,6 @@ impl<'a, 'c> Json<'a, 'c> {
         self.pos = pos.min(self.b.len());
     }
 
-    /// Values read so far.
-    pub fn nodes(&self) -> u64 {
-        self.nodes
-    }
-
     /// Counts `n` more nodes (text lines of a stream) against the limit.
     pub fn add_nodes(&mut self, n: u64) -> Result<()> {
         self.nodes = self.nodes.saturating_add(n);
@@ -679,11 +674,6 @@ impl<'a, 'c> Json<'a, 'c> {
             self.skip().map(|()| None)
         }
     }
-}
-
-/// `$.a[0].b` style paths.
-pub(crate) fn path_key(base: &str, key: &str) -> String {
-    format!("{base}.{key}")
 }
 
 /// `base[index]`.

@@ -64,11 +64,18 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use cobertura::{cobertura, cobertura_many};
+pub use compiler_log::{compiler_log, compiler_log_many};
 pub use coverage::{CoverageBasis, CoverageSummary};
+pub use diagnostics::DiagnosticSummary;
+pub use github::{IssueKind, IssueSummary, github};
 pub use jacoco::{jacoco, jacoco_many};
 pub use junit::{TestSummary, junit, junit_many};
 pub use lcov::{lcov, lcov_many};
+pub use osv::{AdvisoriesSummary, OsvPackage, OsvSummary, Rating, RatingCounts, RatingSource, osv};
+pub use rustc_json::{rustc_json, rustc_json_many};
 pub use sarif::{SarifSummary, sarif, sarif_many};
+pub use sbom::{SbomFormat, SbomSummary, sbom};
+pub use sniff::sniff;
 pub use summary::{MAX_COUNT, Ranking, Source, Summary};
 
 /// One report handed to a parser: a name for messages and sources, and

@@ -262,11 +262,6 @@ impl<'d> XmlReader<'d> {
         self.ctx.fail(Kind::NoData, "no_data", detail)
     }
 
-    /// Depth of the innermost open element (the root is 1).
-    pub fn depth(&self) -> u32 {
-        self.depth
-    }
-
     /// The next element start or end, or the end of the document.
     pub fn next(&mut self) -> Result<Ev<'d>> {
         if self.pending_end {
@@ -295,13 +290,6 @@ impl<'d> XmlReader<'d> {
                 Event::Eof => return self.finish(),
             }
         }
-    }
-
-    /// Reads to the end of the document, checking it, and ignoring what
-    /// it holds.
-    pub fn skip_rest(&mut self) -> Result<()> {
-        while !matches!(self.next()?, Ev::Eof) {}
-        Ok(())
     }
 
     /// The value of an attribute: literal TAB, LF and CR (CR LF counting
