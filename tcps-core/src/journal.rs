@@ -49,7 +49,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::{self, EvidenceSource, ProofBundle};
 use crate::chain::{ChainCursor, ChainEntry};
+use crate::checkpoint::Checkpoint;
 use crate::config::Config;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
@@ -91,6 +93,9 @@ pub enum Durability {
 pub struct JournalOptions {
     /// When to sync (6.5).
     pub durability: Durability,
+    /// A checkpoint the log must still match after the open (5.5, 6.4
+    /// step 8), checked with the line's name as origin.
+    pub anchor: Option<Checkpoint>,
 }
 
 impl JournalOptions {
@@ -98,6 +103,13 @@ impl JournalOptions {
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// These options with an anchor checkpoint.
+    #[must_use]
+    pub fn with_anchor(mut self, anchor: Checkpoint) -> Self {
+        self.anchor = Some(anchor);
+        self
     }
 
     /// These options with another durability.
@@ -509,6 +521,9 @@ fn open_locked(file: File, path: &Path, options: &JournalOptions) -> Result<Open
     let Some(mut line) = outcome.line else {
         return Ok(Opened::Empty(file));
     };
+    if let Some(anchor) = &options.anchor {
+        line.verify_checkpoint(anchor, None)?;
+    }
     let sink = JournalSink {
         path: path.to_path_buf(),
         file,
@@ -741,6 +756,14 @@ impl JournalFile {
         Self::scan(file, path, true)
     }
 
+    /// [`JournalFile::open`], then checks `anchor` against the log with
+    /// the line's name as origin (6.4 step 8).
+    pub fn open_anchored(path: impl AsRef<Path>, anchor: &Checkpoint) -> Result<Self> {
+        let journal = Self::open(path)?;
+        journal.verify_checkpoint(anchor, None)?;
+        Ok(journal)
+    }
+
     /// Opens without the lock and without changing the file (6.7).
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
@@ -836,6 +859,42 @@ impl JournalFile {
         )
     }
 
+    /// The tree head of the first `size` receipts (4.1).
+    pub fn tree_head(&self, size: u64) -> Result<Digest> {
+        self.tree.tree_head(size)
+    }
+
+    /// The inclusion proof of receipt `index` in the tree of `size`.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Digest>> {
+        self.tree.inclusion_proof(index, size)
+    }
+
+    /// The consistency proof from `old` to `new` receipts.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Digest>> {
+        self.tree.consistency_proof(old, new)
+    }
+
+    /// The checkpoint of the first `size` receipts under the line's name.
+    pub fn checkpoint(&self, size: u64) -> Result<Checkpoint> {
+        Checkpoint::from_log(&self.tree, size, &self.name)
+    }
+
+    /// Checks a checkpoint against the log (5.5), with the line's name
+    /// as the expected origin unless `origin` is given.
+    pub fn verify_checkpoint(&self, checkpoint: &Checkpoint, origin: Option<&str>) -> Result<()> {
+        checkpoint.check_against(&self.tree, origin.unwrap_or(&self.name))
+    }
+
+    /// The proof bundle of `subject` (7.1); see [`Line::proof_bundle`].
+    pub fn proof_bundle(
+        &self,
+        subject: &str,
+        size: Option<u64>,
+        checkpoint: Option<&[u8]>,
+    ) -> Result<ProofBundle> {
+        bundle::build(self, subject, size, checkpoint)
+    }
+
     /// The receipt with this `seq`.
     pub fn receipt(&self, seq: u64) -> Result<Receipt> {
         let mut found = None;
@@ -847,6 +906,25 @@ impl JournalFile {
             asked: seq,
             size: self.tree.len(),
         })
+    }
+}
+
+impl EvidenceSource for JournalFile {
+    fn tree(&self) -> &MerkleTree {
+        &self.tree
+    }
+
+    fn origin(&self) -> &str {
+        &self.name
+    }
+
+    fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()> {
+        JournalFile::read_back(self, from, to, visit)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub use digest::Digest;
 pub use error::{Error, Result};
 pub mod andon;
+pub mod bundle;
 pub mod chain;
 pub mod checkpoint;
 pub mod config;

@@ -2,9 +2,12 @@
 //! heads, proofs, checkpoints and proof bundles. None of them appends a
 //! receipt or changes the line.
 
+use crate::bundle::{self, EvidenceSource, ProofBundle};
+use crate::checkpoint::Checkpoint;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::line::Line;
+use crate::merkle::MerkleTree;
 use crate::receipt::Receipt;
 
 impl Line {
@@ -75,5 +78,60 @@ impl Line {
     /// `size_out_of_range` for `old > new` or `new` beyond the log.
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Digest>> {
         self.log.tree().consistency_proof(old, new)
+    }
+}
+
+impl Line {
+    /// The checkpoint of the first `size` receipts under the line's name
+    /// (5.3): `size_out_of_range` unless `size` is 1 to the log's length.
+    /// Appends nothing.
+    pub fn checkpoint(&self, size: u64) -> Result<Checkpoint> {
+        Checkpoint::from_log(self, size, self.name())
+    }
+
+    /// [`Line::checkpoint`] under another origin; checks the size, then
+    /// the origin (`invalid_origin`).
+    pub fn checkpoint_as(&self, size: u64, origin: &str) -> Result<Checkpoint> {
+        Checkpoint::from_log(self, size, origin)
+    }
+
+    /// Checks a checkpoint against the log (5.5), with the line's name
+    /// as the expected origin unless `origin` is given:
+    /// `origin_mismatch`, then `checkpoint_mismatch` (`size_beyond_log`
+    /// or `root_differs`).
+    pub fn verify_checkpoint(&self, checkpoint: &Checkpoint, origin: Option<&str>) -> Result<()> {
+        checkpoint.check_against(self, origin.unwrap_or(self.name()))
+    }
+
+    /// The proof bundle of `subject` (7.1) against the checkpoint of
+    /// `size` receipts (the whole log when `None`), or against
+    /// `checkpoint`, a checkpoint text the host published (perhaps
+    /// signed), whose size then decides. Appends nothing.
+    pub fn proof_bundle(
+        &self,
+        subject: &str,
+        size: Option<u64>,
+        checkpoint: Option<&[u8]>,
+    ) -> Result<ProofBundle> {
+        bundle::build(self, subject, size, checkpoint)
+    }
+}
+
+impl EvidenceSource for Line {
+    fn tree(&self) -> &MerkleTree {
+        self.log.tree()
+    }
+
+    fn origin(&self) -> &str {
+        self.name()
+    }
+
+    fn read_back(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()> {
+        Line::read_back(self, from, to, visit)
     }
 }

@@ -146,6 +146,22 @@ impl Receipt {
         out.extend_from_slice(b",\"v\":1}");
     }
 
+    /// The complete receipt, `hash` included, as a JSON object value.
+    #[must_use]
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("at".into(), Value::Int(self.at));
+        map.insert("body".into(), self.body.clone());
+        map.insert("hash".into(), Value::String(self.hash.to_hex()));
+        map.insert("kind".into(), Value::String(self.kind.clone()));
+        map.insert("more".into(), Value::Int(self.more as i64));
+        map.insert("prev".into(), Value::String(self.prev.to_hex()));
+        map.insert("seq".into(), Value::Int(self.seq as i64));
+        map.insert("subject".into(), Value::String(self.subject.clone()));
+        map.insert("v".into(), Value::Int(ENVELOPE_VERSION));
+        Value::Object(map)
+    }
+
     /// The leaf hash recomputed from the canonical bytes.
     #[must_use]
     pub fn leaf_hash(&self) -> Digest {
@@ -184,7 +200,9 @@ impl Receipt {
         let at = take_int(&mut map, "at")?;
         let kind = take_string(&mut map, "kind")?;
         let subject = take_string(&mut map, "subject")?;
-        let body = map.remove("body").ok_or_else(|| invalid("body", "is missing"))?;
+        let body = map
+            .remove("body")
+            .ok_or_else(|| invalid("body", "is missing"))?;
         let more = take_count(&mut map, "more")?;
         let prev = take_digest(&mut map, "prev")?;
         let hash = take_digest(&mut map, "hash")?;
@@ -205,10 +223,16 @@ impl Receipt {
     /// The rules of 1.1 that the typed fields can still break.
     fn check_envelope(&self) -> Result<()> {
         if !valid_kind(&self.kind) {
-            return Err(invalid("kind", "must match [a-z][a-z0-9_]*(.[a-z][a-z0-9_]*)+, at most 64 bytes"));
+            return Err(invalid(
+                "kind",
+                "must match [a-z][a-z0-9_]*(.[a-z][a-z0-9_]*)+, at most 64 bytes",
+            ));
         }
         if self.subject != "line" && !valid_subject(&self.subject) {
-            return Err(invalid("subject", "must be `line` or match [A-Z]{1,16}-[0-9]{6,16}"));
+            return Err(invalid(
+                "subject",
+                "must be `line` or match [A-Z]{1,16}-[0-9]{6,16}",
+            ));
         }
         if !matches!(self.body, Value::Object(_)) {
             return Err(invalid("body", "must be an object"));

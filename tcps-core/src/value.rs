@@ -482,6 +482,16 @@ impl ParseFailure {
 ///
 /// The top-level value is at depth 1.
 pub fn parse(bytes: &[u8]) -> std::result::Result<Value, ParseFailure> {
+    parse_with_depth(bytes, MAX_DEPTH)
+}
+
+/// [`parse`] with another nesting limit, for documents that carry
+/// receipts deeper inside (a proof bundle holds each receipt at level
+/// 4, so its limit is 64 + 3). The error still names [`MAX_DEPTH`].
+pub fn parse_with_depth(
+    bytes: &[u8],
+    max_depth: usize,
+) -> std::result::Result<Value, ParseFailure> {
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(ParseFailure::Syntax {
             offset: e.valid_up_to(),
@@ -494,7 +504,11 @@ pub fn parse(bytes: &[u8]) -> std::result::Result<Value, ParseFailure> {
             message: "byte order mark".into(),
         });
     }
-    let mut p = Parser { bytes, pos: 0 };
+    let mut p = Parser {
+        bytes,
+        pos: 0,
+        max_depth,
+    };
     p.skip_ws();
     let value = p.value(1).map_err(|f| f.finish())?;
     p.skip_ws();
@@ -516,7 +530,11 @@ pub fn is_json_text(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_err() || bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return false;
     }
-    let mut p = Parser { bytes, pos: 0 };
+    let mut p = Parser {
+        bytes,
+        pos: 0,
+        max_depth: usize::MAX,
+    };
     // Open containers, innermost last: `[` or `{`.
     let mut stack: Vec<u8> = Vec::new();
     p.skip_ws();
@@ -704,6 +722,7 @@ impl Fault {
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
+    max_depth: usize,
 }
 
 impl Parser<'_> {
@@ -735,13 +754,13 @@ impl Parser<'_> {
             Some(b'"') => self.string().map(Value::String),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b'[') => {
-                if depth > MAX_DEPTH {
+                if depth > self.max_depth {
                     return Err(Fault::value(ValueFault::TooDeep));
                 }
                 self.array(depth)
             }
             Some(b'{') => {
-                if depth > MAX_DEPTH {
+                if depth > self.max_depth {
                     return Err(Fault::value(ValueFault::TooDeep));
                 }
                 self.object(depth)
