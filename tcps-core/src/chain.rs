@@ -119,7 +119,7 @@ impl ChainCursor {
         if i > 0 && r.at < self.last_at {
             return Err(fail(
                 ChainFailureKind::TimeReversal,
-                format!("at >= {}", self.last_at),
+                self.last_at.to_string(),
                 r.at.to_string(),
             ));
         }
@@ -168,4 +168,39 @@ pub fn verify_chain(receipts: &[Receipt]) -> Result<()> {
         cursor.step(r, &r.leaf_hash())?;
     }
     cursor.finish()
+}
+
+/// Verifies a log given as one JSON array of receipts (what `tcps
+/// verify` accepts besides a journal), read by the strict rules of 2.3.
+///
+/// Returns the number of receipts. A text that is not a JSON array is
+/// `invalid_argument`, one that breaks 2.3 gives that rule's error; an
+/// element that is not a valid receipt is `chain_broken` at its position
+/// with kind `malformed`, naming the member and the rule.
+pub fn verify_receipts_json(bytes: &[u8]) -> Result<u64> {
+    // Receipts sit at level 2 of the array, so their bodies at level 3.
+    let limit = crate::value::MAX_DEPTH + 1;
+    let value = crate::value::parse_with_depth(bytes, limit)
+        .map_err(crate::value::ParseFailure::into_error)?;
+    let crate::value::Value::Array(items) = value else {
+        return Err(Error::InvalidArgument {
+            argument: "receipts".into(),
+            reason: "must be a json array of receipts".into(),
+        });
+    };
+    let mut cursor = ChainCursor::default();
+    for (i, item) in items.into_iter().enumerate() {
+        let size = item.to_canonical().len();
+        let r = Receipt::from_value(item, size)
+            .and_then(|r| r.body.validate(2).map(|()| r))
+            .map_err(|e| Error::ChainBroken {
+                seq: i as u64,
+                kind: ChainFailureKind::Malformed,
+                expected: "a valid receipt".into(),
+                found: e.to_string(),
+            })?;
+        cursor.step(&r, &r.leaf_hash())?;
+    }
+    cursor.finish()?;
+    Ok(cursor.len)
 }

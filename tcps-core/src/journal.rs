@@ -736,12 +736,11 @@ fn read_back(
 /// its kinds and bodies.
 #[derive(Debug)]
 pub struct JournalFile {
-    path: PathBuf,
-    file: File,
+    sink: JournalSink,
     name: String,
     tree: MerkleTree,
-    index: Vec<u64>,
-    end: u64,
+    /// The chain after the last receipt, for appends.
+    cursor: ChainCursor,
     report: OpenReport,
 }
 
@@ -799,15 +798,55 @@ impl JournalFile {
             tree_head: tree.root(),
             recovered: outcome.recovered,
         };
-        Ok(Self {
+        let cursor = ChainCursor {
+            len: receipts,
+            prev: report.last_hash,
+            last_at: outcome.last_at,
+            last_more: 0,
+        };
+        let sink = JournalSink {
             path: path.to_path_buf(),
             file,
+            read_only: !write,
+            durability: Durability::EveryAppend,
+            end: outcome.valid_end,
+            count: receipts,
+            unsynced: 0,
+            poisoned: false,
+            index: outcome.index,
+        };
+        Ok(Self {
+            sink,
             name: outcome.name,
             tree,
-            index: outcome.index,
-            end: outcome.valid_end,
+            cursor,
             report,
         })
+    }
+
+    /// Appends the receipts of one operation (6.3) after checking that
+    /// they continue the chain (3.2): one write, then a sync. Fails with
+    /// `journal_read_only` on a read-only open and `chain_broken` for
+    /// receipts that do not follow the log or leave an operation open.
+    pub fn append(&mut self, receipts: &[Receipt]) -> Result<()> {
+        self.sink.ready()?;
+        let mut cursor = self.cursor;
+        for r in receipts {
+            cursor.step(r, &r.leaf_hash())?;
+        }
+        cursor.finish()?;
+        self.sink.write(receipts)?;
+        for r in receipts {
+            self.tree.push(r.hash);
+        }
+        self.cursor = cursor;
+        Ok(())
+    }
+
+    /// Byte length of the valid journal: where the next line goes.
+    #[must_use]
+    pub fn end(&self) -> u64 {
+        self.sink.end
     }
 
     /// What the open found.
@@ -848,13 +887,15 @@ impl JournalFile {
         to: u64,
         visit: &mut dyn FnMut(Receipt) -> Result<()>,
     ) -> Result<()> {
+        let sink = &self.sink;
+        let to = to.min(self.tree.len());
         read_back(
-            &self.file,
-            &self.path,
-            &self.index,
-            self.end,
+            &sink.file,
+            &sink.path,
+            &sink.index,
+            sink.end,
             from,
-            to.min(self.tree.len()),
+            to,
             visit,
         )
     }
@@ -964,6 +1005,7 @@ struct Pending {
     /// Bytes of the line, its line feed included.
     len: u64,
     seq: u64,
+    at: Timestamp,
     hash: Digest,
     receipt: Option<Receipt>,
 }
@@ -1066,6 +1108,8 @@ struct Outcome {
     /// The line's name (evidence mode).
     name: String,
     index: Vec<u64>,
+    /// `at` of the last receipt kept.
+    last_at: Timestamp,
 }
 
 /// The scanning state: 6.4 steps 1 to 4 as the lines go by, feeding
@@ -1086,6 +1130,8 @@ struct Scan<'p> {
     torn_line: Option<u64>,
     /// Bytes after the last line feed (step 1).
     tail_len: u64,
+    /// `at` of the last receipt taken into the log.
+    last_at: Timestamp,
 }
 
 impl<'p> Scan<'p> {
@@ -1103,6 +1149,7 @@ impl<'p> Scan<'p> {
             valid_end: 0,
             torn_line: None,
             tail_len: 0,
+            last_at: i64::MIN,
         }
     }
 
@@ -1185,6 +1232,7 @@ impl<'p> Scan<'p> {
             offset,
             len: bytes.len() as u64 + 1,
             seq: r.seq,
+            at: r.at,
             hash: r.hash,
             receipt: keep.then_some(r),
         });
@@ -1198,6 +1246,7 @@ impl<'p> Scan<'p> {
     fn flush(&mut self) {
         for p in self.pending.drain(..) {
             self.valid_end = p.offset + p.len;
+            self.last_at = p.at;
             match (&mut self.replay, p.receipt) {
                 (Some(replayer), Some(r)) if self.rejected.is_none() => {
                     let line = p.seq + 1;
@@ -1258,6 +1307,7 @@ impl<'p> Scan<'p> {
             tree: self.tree,
             name: self.name,
             index: self.index,
+            last_at: self.last_at,
         }
     }
 }
