@@ -166,10 +166,10 @@ pub enum Error {
         value: String,
     },
     /// Not an integer in 1..10.
-    #[error("invalid priority {value}: must be 1..10")]
+    #[error("invalid priority `{value}`: must be an integer in 1..10")]
     InvalidPriority {
-        /// The value offered.
-        value: i64,
+        /// The value offered, as given.
+        value: String,
     },
     /// Not a work-order stage or not a stage of the line.
     #[error("invalid stage `{value}`")]

@@ -1,94 +1,94 @@
 //! Flow: pull signals, work orders, queues, WIP, leveling, SLA, SKUs
 //! (flow.md).
 //!
-//! TODO: placeholder while flow.md is being implemented; the config
-//! members are carried as JSON until their types exist.
+//! Demand enters as a [`Signal`], is routed into a bucket with a priority
+//! and becomes a [`WorkOrder`] in its bucket's queue. Work is pulled under
+//! the WIP limits (`start`, `dequeue`, `next` with its heijunka strategy)
+//! and built as [`Sku`]s that walk the stages of the line.
+//!
+//! Every mutating operation is a method of [`Line`]: it checks `now`,
+//! then the checks of its flow.md section in order, and either fails
+//! having changed nothing or appends the receipts of flow.md 15. The
+//! state changes only in [`apply`], which replay runs too.
+//!
+//! # Choices where flow.md is silent
+//!
+//! - Lookups (`work_order`, `sku`) return `not_found` for an unknown id,
+//!   as flow.md 13.3 says.
+//! - `WorkOrderView::receipts` scans the log: it is a view for people,
+//!   not a hot path, and keeping a per-work-order index of every receipt
+//!   of every module would cost memory on every open work order.
+//! - `queue_position` in a view walks the queue up to the entry; the
+//!   position in `work_order.created` comes from the queue's counts.
 
+mod apply;
+mod config;
+mod deps;
+mod leveling;
+mod lifecycle;
+mod queue;
+mod receipts;
+mod routing;
+mod signal;
+mod sku;
+mod sla;
+mod state;
+mod types;
+mod view;
+mod wip;
+mod work_order;
+
+pub use config::{
+    BucketConfig, BucketRule, FlowConfig, KindRules, MAX_SLA_HOURS, PriorityRule, RoutingConfig,
+    STANDARD_STAGES,
+};
+pub use deps::{DependencyEntry, DependencyView};
+pub use leveling::{
+    BucketCounter, Decision, Head, LevelItem, Next, ScheduleItem, Score, Skipped, SplitMix64,
+    bucket_allocation_for, level, level_by, leveling_score, optimize,
+};
+pub use lifecycle::Intake;
+pub use routing::{Route, prioritize, route};
+pub use signal::{Signal, dedup_keys};
+pub use sku::{ProductionMetrics, ReceiptCompleteness, SkuFilter, StageCount};
+pub use sla::{SlaBreach, SlaView, SlaWarning, sla_status_of, sla_view_of};
+pub use state::FlowState;
+pub use types::{
+    Bucket, CompletionTrigger, DecisionStrategy, PerBucket, Severity, SignalKind, SignalState,
+    SkipReason, SkuStatus, SlaOutcome, SlaStatus, Status, Strategy, WaitingReason, WipMode,
+    WoStage, normalise,
+};
+pub use view::{
+    CreatedCounts, FlowMetrics, FlowReport, LeadTime, Period, QueueEntry, SlaAttainment,
+    StatusCounts, Throughput, TopOpen, Waiting, WorkOrderFilter, WorkOrderView,
+};
+pub use wip::{BucketWip, WipStatus};
+pub use work_order::{Sku, SkuStageEntry, StageEntry, WorkOrder};
+
+pub(crate) use apply::apply;
+pub(crate) use sla::{set_sla_andon, unswept_due};
+
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::line::Line;
-use crate::receipt::Receipt;
-use crate::value::{Map, Value};
 
-/// The flow members of the configuration: `stages`, `buckets`,
-/// `expedite_limit`, `leveling`, `routing` (flow.md 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowConfig {
-    /// SKU stages, in order.
-    pub stages: Vec<String>,
-    raw: Map,
-}
-
-const STANDARD: &str = r#"{
- "stages": ["shacl_validation","compilation","test_execution","security_scan",
-  "deterministic_build","quality_metrics","release_verification","smoke_test",
-  "marketplace_validation","publication"],
- "buckets": {
-  "reliability": {"sla_hours":168,"wip_mode":"hard","wip_limit":5,"default_priority":6,"weight":2},
-  "security": {"sla_hours":24,"wip_mode":"hard","wip_limit":5,"default_priority":8,"weight":2},
-  "cost": {"sla_hours":720,"wip_mode":"hard","wip_limit":5,"default_priority":5,"weight":1},
-  "compliance": {"sla_hours":168,"wip_mode":"hard","wip_limit":5,"default_priority":6,"weight":1},
-  "features": {"sla_hours":720,"wip_mode":"hard","wip_limit":10,"default_priority":4,"weight":1},
-  "technical_debt": {"sla_hours":null,"wip_mode":"hard","wip_limit":5,"default_priority":3,"weight":1}
- },
- "expedite_limit": 1,
- "leveling": "weighted",
- "routing": {}
-}"#;
-
-impl FlowConfig {
-    /// The standard line's flow configuration.
-    #[must_use]
-    pub fn standard() -> Self {
-        let value = crate::value::parse(STANDARD.as_bytes()).unwrap_or_default();
-        let map = value.as_object().cloned().unwrap_or_default();
-        Self::from_map(&map).unwrap_or(Self {
-            stages: Vec::new(),
-            raw: Map::new(),
-        })
-    }
-
-    /// Reads the flow members from a configuration object.
-    pub fn from_map(map: &Map) -> Result<Self> {
-        let stages = map
-            .get("stages")
-            .and_then(Value::as_array)
-            .ok_or_else(|| Error::config("stages", "must be a list of strings"))?
-            .iter()
-            .map(|s| s.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::config("stages", "must be a list of strings"))?;
-        let mut raw = Map::new();
-        for key in ["buckets", "expedite_limit", "leveling", "routing"] {
-            raw.insert(key.into(), map.get(key).cloned().unwrap_or_default());
-        }
-        Ok(Self { stages, raw })
-    }
-
-    /// Writes the flow members into a configuration object.
-    pub fn write(&self, out: &mut Map) {
-        out.insert(
-            "stages".into(),
-            Value::Array(self.stages.iter().map(|s| Value::from(s.as_str())).collect()),
-        );
-        for (k, v) in &self.raw {
-            out.insert(k.clone(), v.clone());
+/// Refuses a configuration change that removes a stage at which an
+/// `in_production` SKU stands (flow.md 3.4, reason `stage in use`).
+pub(crate) fn check_config_change(line: &Line, new: &Config) -> Result<()> {
+    for s in &line.flow.skus {
+        if s.status == SkuStatus::InProduction && !new.flow.stages.contains(&s.stage) {
+            return Err(Error::config("stages", "stage in use"));
         }
     }
-}
-
-/// The flow part of a line's state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FlowState {}
-
-/// Checks a configuration change against the current state.
-pub(crate) fn check_config_change(_line: &Line, _new: &crate::config::Config) -> Result<()> {
     Ok(())
 }
 
-/// Adjusts state after a configuration receipt was applied.
-pub(crate) fn on_config_changed(_line: &mut Line, _old: &crate::config::Config) {}
-
-/// Applies a flow receipt; `Ok(false)` when the kind is not flow's.
-pub(crate) fn apply(_line: &mut Line, _r: &Receipt) -> Result<bool> {
-    Ok(false)
+/// Adjusts state after a configuration receipt was applied: a change of
+/// the leveling strategy resets the cursor and the counters
+/// (flow.md 3.5).
+pub(crate) fn on_config_changed(line: &mut Line, old: &Config) {
+    if line.config.flow.leveling != old.flow.leveling {
+        line.flow.cursor = Bucket::Reliability;
+        line.flow.counters = PerBucket::default();
+    }
 }
