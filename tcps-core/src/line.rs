@@ -301,6 +301,7 @@ impl Line {
         match r.kind.as_str() {
             "line.opened" => {
                 self.config = opened_config(r)?;
+                crate::quality::on_config_receipt(self, r.seq);
                 Ok(())
             }
             "line.config_changed" => {
@@ -308,6 +309,7 @@ impl Line {
                 let config = Config::from_value(value)?;
                 let old = std::mem::replace(&mut self.config, config);
                 crate::flow::on_config_changed(self, &old);
+                crate::quality::on_config_receipt(self, r.seq);
                 Ok(())
             }
             _ => {
