@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::flow::Bucket;
 use crate::id::{AnalysisId, AndonId, SkuId, WorkOrderId};
 use crate::time::Timestamp;
 
@@ -291,7 +292,7 @@ pub struct Andon {
     /// The stage, for SKU subjects only.
     pub stage: Option<String>,
     /// The bucket of the subject's work order.
-    pub bucket: String,
+    pub bucket: Bucket,
     /// Why it was raised.
     pub failure_type: FailureType,
     /// May rise on repeats.

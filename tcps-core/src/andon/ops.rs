@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::flow::Bucket;
 use crate::id::{AndonId, SkuId};
 use crate::line::Line;
 use crate::receipt::Draft;
@@ -28,7 +29,7 @@ const COVERAGE_METRICS: [&str; 3] = ["line_coverage", "branch_coverage", "functi
 pub(crate) struct Pull {
     pub subject: Subject,
     pub stage: Option<String>,
-    pub bucket: String,
+    pub bucket: Bucket,
     pub failure_type: FailureType,
     /// The given severity, else the type's default.
     pub severity: Severity,
@@ -76,7 +77,7 @@ impl Pull {
             "subject_kind" => self.subject.kind(),
             "subject" => subject_id,
             "stage" => self.stage,
-            "bucket" => self.bucket,
+            "bucket" => self.bucket.as_str(),
             "failure_type" => self.failure_type.as_str(),
             "severity" => self.severity.as_str(),
             "trigger" => self.trigger.as_str(),
@@ -114,7 +115,8 @@ pub(crate) fn plan_gate_raise<S: AsRef<str>>(
     failed: &[S],
     gate_receipt: u64,
 ) -> Result<(Raise, Draft)> {
-    let facts = flow_link::sku_facts(line, sku).ok_or_else(|| Error::not_found("sku", sku))?;
+    let (_, bucket) =
+        flow_link::sku_scope(line, sku).ok_or_else(|| Error::not_found("sku", sku))?;
     let coverage_only = !failed.is_empty()
         && failed
             .iter()
@@ -139,7 +141,7 @@ pub(crate) fn plan_gate_raise<S: AsRef<str>>(
     let pull = Pull {
         subject: Subject::Sku(sku),
         stage: Some(stage.to_owned()),
-        bucket: facts.bucket,
+        bucket,
         failure_type,
         severity,
         trigger: Trigger::Gate,
@@ -160,16 +162,16 @@ impl Line {
         self.check_now(now)?;
         let (stage, bucket) = match request.subject {
             Subject::Sku(sku) => {
-                let facts = flow_link::sku_facts(self, sku)
+                let (_, bucket) = flow_link::sku_scope(self, sku)
                     .ok_or_else(|| Error::not_found("sku", sku))?;
                 let stage = match request.stage {
                     Some(stage) if !self.config.stages().contains(&stage) => {
                         return Err(Error::InvalidStage { value: stage });
                     }
                     Some(stage) => stage,
-                    None => facts.stage,
+                    None => flow_link::sku_stage(self, sku).unwrap_or_default().to_owned(),
                 };
-                (Some(stage), facts.bucket)
+                (Some(stage), bucket)
             }
             Subject::WorkOrder(wo) => {
                 let bucket = flow_link::work_order_bucket(self, wo)

@@ -18,14 +18,14 @@ pub(crate) fn stopping_for_sku(line: &Line, sku: SkuId) -> Vec<AndonId> {
     }
     match line.config.andon.stop_scope {
         StopScope::Line => state.stopping().iter().copied().collect(),
-        StopScope::Bucket => flow_link::sku_facts(line, sku)
-            .and_then(|f| state.stopping_in_bucket(&f.bucket))
+        StopScope::Bucket => flow_link::sku_scope(line, sku)
+            .and_then(|(_, bucket)| state.stopping_in_bucket(bucket))
             .map(|set| set.iter().copied().collect())
             .unwrap_or_default(),
         StopScope::Sku => {
             let on_sku = state.stopping_on_sku(sku);
-            let on_wo = flow_link::sku_facts(line, sku)
-                .map_or(&[][..], |f| state.stopping_on_work_order(f.work_order));
+            let on_wo = flow_link::sku_scope(line, sku)
+                .map_or(&[][..], |(wo, _)| state.stopping_on_work_order(wo));
             merge(on_sku, on_wo)
         }
     }
@@ -41,7 +41,7 @@ pub(crate) fn stopping_for_start(line: &Line, wo: WorkOrderId) -> Vec<AndonId> {
     match line.config.andon.stop_scope {
         StopScope::Line => state.stopping().iter().copied().collect(),
         StopScope::Bucket => flow_link::work_order_bucket(line, wo)
-            .and_then(|b| state.stopping_in_bucket(&b))
+            .and_then(|b| state.stopping_in_bucket(b))
             .map(|set| set.iter().copied().collect())
             .unwrap_or_default(),
         StopScope::Sku => state.stopping_on_work_order(wo).to_vec(),
@@ -130,7 +130,7 @@ impl Line {
     }
 
     fn check_sku(&self, sku: SkuId) -> Result<()> {
-        if flow_link::sku_facts(self, sku).is_none() {
+        if flow_link::sku_scope(self, sku).is_none() {
             return Err(Error::not_found("sku", sku));
         }
         Ok(())

@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::error::{Error, Result};
+use crate::flow::Bucket;
 use crate::id::{AndonId, SkuId, WorkOrderId};
 use crate::receipt::Receipt;
 
@@ -33,7 +34,7 @@ struct Index {
     stopping: BTreeSet<AndonId>,
     stopping_by_sku: HashMap<SkuId, Vec<AndonId>>,
     stopping_by_wo: HashMap<WorkOrderId, Vec<AndonId>>,
-    stopping_by_bucket: HashMap<String, BTreeSet<AndonId>>,
+    stopping_by_bucket: HashMap<Bucket, BTreeSet<AndonId>>,
     /// Every andon of a SKU subject, ascending.
     by_sku: HashMap<SkuId, Vec<AndonId>>,
 }
@@ -96,8 +97,8 @@ impl AndonState {
     }
 
     /// Stopping andons of a bucket, ascending.
-    pub(crate) fn stopping_in_bucket(&self, bucket: &str) -> Option<&BTreeSet<AndonId>> {
-        self.index.stopping_by_bucket.get(bucket)
+    pub(crate) fn stopping_in_bucket(&self, bucket: Bucket) -> Option<&BTreeSet<AndonId>> {
+        self.index.stopping_by_bucket.get(&bucket)
     }
 
     /// Every andon whose subject is the SKU, ascending.
@@ -126,7 +127,7 @@ impl AndonState {
             }
             self.index
                 .stopping_by_bucket
-                .entry(andon.bucket.clone())
+                .entry(andon.bucket)
                 .or_default()
                 .insert(id);
         }
@@ -139,7 +140,7 @@ impl AndonState {
             return;
         };
         let (subject, failure_type, stops) = (andon.subject, andon.failure_type, andon.stops);
-        let bucket = stops.then(|| andon.bucket.clone());
+        let bucket = stops.then_some(andon.bucket);
         let index = &mut self.index;
 
         if let Some(list) = index.open_keys.get_mut(&(subject, failure_type)) {
@@ -267,7 +268,7 @@ pub(crate) fn apply_raised<'s>(state: &'s mut AndonState, r: &Receipt) -> Result
         id,
         subject,
         stage,
-        bucket: body.text("bucket")?.to_owned(),
+        bucket: body.parse("bucket", |s| s.parse().ok())?,
         failure_type,
         severity: body.parse("severity", Severity::parse)?,
         status: AndonStatus::Open,
