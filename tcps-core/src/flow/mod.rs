@@ -50,6 +50,8 @@ pub use leveling::{
 pub use lifecycle::Intake;
 pub use routing::{Route, prioritize, route};
 pub use signal::{Signal, dedup_keys};
+#[cfg(feature = "ingest")]
+pub use signal::{signals_from_github, signals_from_osv};
 pub use sku::{ProductionMetrics, ReceiptCompleteness, SkuFilter, StageCount};
 pub use sla::{SlaBreach, SlaView, SlaWarning, sla_status_of, sla_view_of};
 pub use state::FlowState;
