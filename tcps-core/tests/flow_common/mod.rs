@@ -122,10 +122,16 @@ pub fn assert_replays(line: &Line) {
 /// A line of two stages, `build` and `publication`, without gates: SKUs
 /// walk it without gate results.
 pub fn quick_line() -> Line {
-    line_with(|v| {
-        *at(v, "stages") = Value::Array(vec!["build".into(), "publication".into()]);
-        *at(v, "gates") = Value::Array(Vec::new());
-    })
+    quick_line_at(T0)
+}
+
+/// [`quick_line`] opened at `at`.
+pub fn quick_line_at(at: i64) -> Line {
+    let config = config_with(|v| {
+        *self::at(v, "stages") = Value::Array(vec!["build".into(), "publication".into()]);
+        *self::at(v, "gates") = Value::Array(Vec::new());
+    });
+    Line::new(config, at).unwrap()
 }
 
 /// Starts `id` if it is queued, builds a SKU through every stage,
