@@ -178,11 +178,13 @@ impl KaizenConfig {
             match key {
                 "compile_stage" => {
                     let stage = value.as_str().ok_or_else(|| bad(key, "must be a string"))?;
-                    config.compile_stage = stage.to_owned();
+                    stage.clone_into(&mut config.compile_stage);
                 }
                 "targets" => config.targets = read_targets(value)?,
                 _ => {
-                    let n = value.as_i64().ok_or_else(|| bad(key, "must be an integer"))?;
+                    let n = value
+                        .as_i64()
+                        .ok_or_else(|| bad(key, "must be an integer"))?;
                     config.set_int(key, n)?;
                 }
             }
@@ -264,7 +266,10 @@ impl KaizenConfig {
 
 fn read_targets(value: &Value) -> Result<Targets> {
     let Value::Object(map) = value else {
-        return Err(bad("targets", "must be an object with the six metrics of 10.1"));
+        return Err(bad(
+            "targets",
+            "must be an object with the six metrics of 10.1",
+        ));
     };
     let mut targets = Targets::standard();
     for name in Targets::NAMES {

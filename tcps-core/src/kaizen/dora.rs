@@ -190,7 +190,13 @@ pub struct DoraMetrics {
 pub fn dora(line: &Line, window: &Window, now: Timestamp) -> DoraMetrics {
     let state = &line.kaizen;
     let deployments = span(&state.publications, window.start(), window.end(), |e| e.at);
-    let attributed = attributions(state, deployments, window, now, line.config().kaizen.cfr_attribution_ms);
+    let attributed = attributions(
+        state,
+        deployments,
+        window,
+        now,
+        line.config().kaizen.cfr_attribution_ms,
+    );
     let fixes = deployments
         .iter()
         .filter(|e| state.sku(e.id).is_some_and(|s| s.fixes.is_some()))
@@ -205,7 +211,10 @@ pub fn dora(line: &Line, window: &Window, now: Timestamp) -> DoraMetrics {
         deployment_rework_rate: Ratio::of(fixes, total),
         change_fail_rate: ChangeFailRate {
             ratio: cfr,
-            failed: attributed.keys().map(|s| crate::id::SkuId(*s).to_string()).collect(),
+            failed: attributed
+                .keys()
+                .map(|s| crate::id::SkuId(*s).to_string())
+                .collect(),
             band: cfr.as_ref().map(CfrBand::of),
         },
         recovery: recovery(state, &attributed, now),
@@ -218,7 +227,11 @@ pub(crate) fn daily_counts(events: &[Event], window: &Window) -> Vec<DayCount> {
         .series_days()
         .map(|date| {
             let from = date.start_ms().unwrap_or(i64::MIN).max(window.start());
-            let to = date.add_days(1).start_ms().unwrap_or(i64::MAX).min(window.end());
+            let to = date
+                .add_days(1)
+                .start_ms()
+                .unwrap_or(i64::MAX)
+                .min(window.end());
             DayCount {
                 date,
                 count: span(events, from, to, |e| e.at).len() as u64,
@@ -261,7 +274,9 @@ pub fn frequency_band(days: &[u64]) -> FrequencyBand {
         v.get(v.len() / 2).copied().unwrap_or(0)
     };
     let weeks: Vec<&[u64]> = (0..13).map(|k| chunk(7 * k, 7)).collect();
-    let days_deployed = weeks.iter().map(|w| w.iter().filter(|c| **c > 0).count() as u64);
+    let days_deployed = weeks
+        .iter()
+        .map(|w| w.iter().filter(|c| **c > 0).count() as u64);
     if median(days_deployed.collect()) >= 3 {
         return FrequencyBand::Daily;
     }
@@ -286,7 +301,10 @@ fn change_lead_time(state: &KaizenState, deployments: &[Event]) -> ChangeLeadTim
         let Some(sku) = state.sku(e.id) else { continue };
         let start = match sku.commit_at {
             Some(c) => Some((c, true)),
-            None => state.wo(sku.wo).and_then(|w| w.started_at).map(|s| (s, false)),
+            None => state
+                .wo(sku.wo)
+                .and_then(|w| w.started_at)
+                .map(|s| (s, false)),
         };
         match start {
             Some((s, commit)) if e.at - s > 0 => {
@@ -357,7 +375,10 @@ fn attributions(
     };
     // An attributed andon is raised at or after its deployment and
     // before deployment + limit, and at or before now.
-    let last_raise = window.end().saturating_add(limit_ms).min(now.saturating_add(1));
+    let last_raise = window
+        .end()
+        .saturating_add(limit_ms)
+        .min(now.saturating_add(1));
     let lo = state.andons.partition_point(|a| a.raised_at < first.at);
     let hi = state.andons.partition_point(|a| a.raised_at < last_raise);
     for i in lo..hi.max(lo) {
@@ -386,7 +407,13 @@ fn recovery(state: &KaizenState, failed: &BTreeMap<u64, Vec<usize>>, now: Timest
         };
         let restored = andons
             .iter()
-            .map(|i| state.andons.get(*i).and_then(|a| a.resolved_at).filter(|r| *r <= now))
+            .map(|i| {
+                state
+                    .andons
+                    .get(*i)
+                    .and_then(|a| a.resolved_at)
+                    .filter(|r| *r <= now)
+            })
             .collect::<Option<Vec<_>>>()
             .and_then(|times| times.into_iter().max());
         match restored {

@@ -263,8 +263,8 @@ impl KaizenState {
         ids.into_iter()
             .filter_map(|id| self.wo(id))
             .filter(|w| w.created_at <= t)
-            .filter(|w| !w.completed_at.is_some_and(|c| c <= t))
-            .filter(|w| !w.cancelled_at.is_some_and(|c| c <= t))
+            .filter(|w| w.completed_at.is_none_or(|c| c > t))
+            .filter(|w| w.cancelled_at.is_none_or(|c| c > t))
             .collect()
     }
 }
@@ -275,7 +275,12 @@ pub(crate) fn count_le(sorted: &[Timestamp], t: Timestamp) -> u64 {
 }
 
 /// The events of an ascending list inside `[start, end)`.
-pub(crate) fn span<T>(items: &[T], start: Timestamp, end: Timestamp, at: impl Fn(&T) -> i64) -> &[T] {
+pub(crate) fn span<T>(
+    items: &[T],
+    start: Timestamp,
+    end: Timestamp,
+    at: impl Fn(&T) -> i64,
+) -> &[T] {
     let lo = items.partition_point(|x| at(x) < start);
     let hi = items.partition_point(|x| at(x) < end);
     items.get(lo..hi.max(lo)).unwrap_or(&[])
@@ -289,7 +294,10 @@ fn after(items: &[Event], t: Timestamp) -> &[Event] {
 
 /// Index of a bucket name, [`OTHER_BUCKET`] when not one of the six.
 pub(crate) fn bucket_index(name: &str) -> usize {
-    BUCKETS.iter().position(|b| *b == name).unwrap_or(OTHER_BUCKET)
+    BUCKETS
+        .iter()
+        .position(|b| *b == name)
+        .unwrap_or(OTHER_BUCKET)
 }
 
 /// Trims, lower-cases ASCII and folds white space runs (kaizen.md 7.2).
@@ -310,7 +318,8 @@ fn int_of(r: &Receipt, name: &str) -> Option<i64> {
 }
 
 fn wo_id(text: Option<&str>) -> Option<u64> {
-    text.and_then(|t| t.parse::<WorkOrderId>().ok()).map(|id| id.0)
+    text.and_then(|t| t.parse::<WorkOrderId>().ok())
+        .map(|id| id.0)
 }
 
 fn sku_id(text: Option<&str>) -> Option<u64> {
@@ -415,14 +424,14 @@ fn sku_created(state: &mut KaizenState, r: &Receipt) {
     let (Some(id), Some(wo)) = (sku_id(str_of(r, "sku")), wo_id(str_of(r, "work_order"))) else {
         return;
     };
-    let stage = state.names.intern(str_of(r, "stage").unwrap_or("none"));
+    let first_stage = state.names.intern(str_of(r, "stage").unwrap_or("none"));
     state.skus.push(SkuFact {
         id,
         wo,
         commit_at: int_of(r, "commit_at"),
         fixes: andon_id(str_of(r, "fixes")),
         published_at: None,
-        stage,
+        stage: first_stage,
         entered_at: r.at,
         attempt1_failed: false,
         first_andon_at: None,
@@ -469,8 +478,10 @@ fn gate_evaluated(state: &mut KaizenState, r: &Receipt) {
         return;
     };
     let gate = state.names.intern(str_of(r, "gate").unwrap_or(""));
-    let stage = state.names.intern(str_of(r, "stage").unwrap_or("none"));
-    let attempt = int_of(r, "attempt").unwrap_or(1).clamp(1, i64::from(u32::MAX)) as u32;
+    let gate_stage = state.names.intern(str_of(r, "stage").unwrap_or("none"));
+    let attempt = int_of(r, "attempt")
+        .unwrap_or(1)
+        .clamp(1, i64::from(u32::MAX)) as u32;
     let passed = matches!(str_of(r, "outcome"), Some("pass" | "warn"));
 
     let mut flags = if passed { PASSED } else { 0 };
@@ -509,7 +520,7 @@ fn gate_evaluated(state: &mut KaizenState, r: &Receipt) {
         at: r.at,
         sku: sku_no,
         gate,
-        stage,
+        stage: gate_stage,
         attempt,
         flags,
         tests,
@@ -547,14 +558,14 @@ fn andon_raised(state: &mut KaizenState, r: &Receipt) {
         Some("work_order") => wo_id(subject_text).map_or(Subject::Other, Subject::WorkOrder),
         _ => Subject::Other,
     };
-    let stage = str_of(r, "stage").map(|s| state.names.intern(s));
+    let andon_stage = str_of(r, "stage").map(|s| state.names.intern(s));
     let failure = str_of(r, "failure_type").unwrap_or("");
     let failure_type = state.names.intern(failure);
     state.andons.push(AndonFact {
         id,
         raised_at: r.at,
         subject,
-        stage,
+        stage: andon_stage,
         failure_type,
         sla_breach: failure == "sla_breach",
         resolved_at: None,
@@ -581,8 +592,8 @@ fn andon_resolved(state: &mut KaizenState, r: &Receipt) {
 
 fn manual_step(state: &mut KaizenState, r: &Receipt) {
     let sku = sku_id(str_of(r, "sku")).or_else(|| sku_id(Some(r.subject.as_str())));
-    let stage = match str_of(r, "stage") {
-        Some(stage) => state.names.intern(stage),
+    let step_stage = match str_of(r, "stage") {
+        Some(named) => state.names.intern(named),
         None => match sku.and_then(|s| state.sku(s)) {
             Some(fact) => fact.stage,
             None => state.names.intern("none"),
@@ -594,7 +605,7 @@ fn manual_step(state: &mut KaizenState, r: &Receipt) {
     };
     state.manual.push(ManualFact {
         at: r.at,
-        stage,
+        stage: step_stage,
         label,
     });
 }
@@ -606,7 +617,13 @@ mod tests {
     #[test]
     fn causes_normalise_by_trim_case_and_space_runs() {
         assert_eq!(normalise_cause("flaky network  mock"), "flaky network mock");
-        assert_eq!(normalise_cause(" Missing lock file update"), "missing lock file update");
-        assert_eq!(normalise_cause("Flaky\tNetwork\nmock "), "flaky network mock");
+        assert_eq!(
+            normalise_cause(" Missing lock file update"),
+            "missing lock file update"
+        );
+        assert_eq!(
+            normalise_cause("Flaky\tNetwork\nmock "),
+            "flaky network mock"
+        );
     }
 }

@@ -219,7 +219,11 @@ fn ages(state: &KaizenState, now: Timestamp) -> Vec<WorkItemAge> {
             })
         })
         .collect();
-    ages.sort_by(|a, b| b.age_ms.cmp(&a.age_ms).then(a.work_order.cmp(&b.work_order)));
+    ages.sort_by(|a, b| {
+        b.age_ms
+            .cmp(&a.age_ms)
+            .then(a.work_order.cmp(&b.work_order))
+    });
     ages
 }
 
@@ -229,7 +233,9 @@ fn sle(state: &KaizenState, now: Timestamp, days: u32, min_items: u32) -> Vec<Bu
     if let Ok(w) = Window::trailing(i64::from(days), now) {
         for e in span(&state.completions, w.start(), w.end(), |e| e.at) {
             let Some(wo) = state.wo(e.id) else { continue };
-            let Some(started) = wo.started_at else { continue };
+            let Some(started) = wo.started_at else {
+                continue;
+            };
             per_bucket[wo.bucket].push(Date::of(e.at).day() - Date::of(started).day() + 1);
         }
     }
@@ -278,11 +284,13 @@ fn littles_law(state: &KaizenState, window: &Window, now: Timestamp, wip: &[WipD
     let wip_start: u64 = state.wip_at(start).iter().sum();
     let wip_end: u64 = state.wip_at((end - 1).min(now)).iter().sum();
 
-    let zero = || Fraction::of(0, 1).unwrap_or(Fraction {
-        num: 0,
-        den: 1,
-        text: "0.00".into(),
-    });
+    let zero = || {
+        Fraction::of(0, 1).unwrap_or(Fraction {
+            num: 0,
+            den: 1,
+            text: "0.00".into(),
+        })
+    };
     let day = i128::from(DAY_MS);
     let predicted = Fraction::of(cycle_ms, d * day).unwrap_or_else(zero);
     let balanced = starts.abs_diff(completions) <= (completions / 10).max(1);
@@ -308,7 +316,12 @@ fn littles_law(state: &KaizenState, window: &Window, now: Timestamp, wip: &[WipD
 }
 
 /// Cumulative flow over the `days` days ending `last` (kaizen.md 11.3).
-pub(crate) fn cumulative_flow(state: &KaizenState, last: Date, days: i64, now: Timestamp) -> Vec<CfdDay> {
+pub(crate) fn cumulative_flow(
+    state: &KaizenState,
+    last: Date,
+    days: i64,
+    now: Timestamp,
+) -> Vec<CfdDay> {
     let first = last.add_days(1 - days);
     let from = first.start_ms().unwrap_or(i64::MIN);
     (0..days)

@@ -15,7 +15,7 @@ pub const CONFIDENCES: [u8; 3] = [50, 85, 95];
 /// The most days a forecast looks ahead, and a run may draw.
 pub const MAX_FORECAST_DAYS: u32 = 3650;
 
-/// The SplitMix64 generator of kaizen.md 6.8.
+/// The `SplitMix64` generator of kaizen.md 6.8.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitMix64 {
     state: u64,
@@ -129,15 +129,15 @@ fn check_options(line: &Line, opts: &ForecastOptions) -> Result<Plan> {
     let runs = opts.runs.unwrap_or(config.forecast_runs);
     let history_days = opts.history_days.unwrap_or(config.forecast_history_days);
     if !(1..=1_000_000).contains(&runs) {
-        return Err(invalid("runs", runs));
+        return Err(invalid("runs", &runs));
     }
     if !(1..=3660).contains(&history_days) {
-        return Err(invalid("history_days", history_days));
+        return Err(invalid("history_days", &history_days));
     }
     Ok(Plan { runs, history_days })
 }
 
-fn invalid(field: &str, value: impl ToString) -> Error {
+fn invalid(field: &str, value: &dyn ToString) -> Error {
     Error::InvalidForecast {
         field: field.to_owned(),
         value: value.to_string(),
@@ -146,7 +146,11 @@ fn invalid(field: &str, value: impl ToString) -> Error {
 
 /// Completions per day of the `days` whole days before `date(now)`.
 fn history(line: &Line, today: Date, days: u32) -> Result<(Date, Vec<u64>)> {
-    let history = per_day(&line.kaizen.completions, today.add_days(-1), i64::from(days));
+    let history = per_day(
+        &line.kaizen.completions,
+        today.add_days(-1),
+        i64::from(days),
+    );
     if history.iter().all(|c| *c == 0) {
         return Err(Error::NoThroughputHistory { days });
     }
@@ -165,7 +169,7 @@ pub fn forecast_items(
     let today = Date::of(now);
     let h = target.day() - today.day() + 1;
     if !(1..=i64::from(MAX_FORECAST_DAYS)).contains(&h) {
-        return Err(invalid("target", target));
+        return Err(invalid("target", &target));
     }
     let (history_from, history) = history(line, today, plan.history_days)?;
     let values = items_by(&history, h as u32, plan.runs, opts.seed)
@@ -200,7 +204,7 @@ pub fn forecast_date(
 ) -> Result<Forecast> {
     let plan = check_options(line, &opts)?;
     if items < 1 {
-        return Err(invalid("items", items));
+        return Err(invalid("items", &items));
     }
     let today = Date::of(now);
     let (history_from, history) = history(line, today, plan.history_days)?;
@@ -235,7 +239,12 @@ pub fn items_by(history: &[u64], h: u32, runs: u32, seed: u64) -> Vec<(u8, u64)>
     let sorted: Vec<i64> = totals.iter().map(|t| *t as i64).collect();
     CONFIDENCES
         .iter()
-        .map(|c| (*c, percentile(&sorted, 100 - u32::from(*c)).unwrap_or(0) as u64))
+        .map(|c| {
+            (
+                *c,
+                percentile(&sorted, 100 - u32::from(*c)).unwrap_or(0) as u64,
+            )
+        })
         .collect()
 }
 
@@ -306,8 +315,22 @@ mod tests {
         let a: Vec<u64> = (0..3).map(|_| zero.next_u64()).collect();
         let b: Vec<u64> = (0..3).map(|_| fortytwo.next_u64()).collect();
 
-        assert_eq!(a, [0xe220_a839_7b1d_cdaf, 0x6e78_9e6a_a1b9_65f4, 0x06c4_5d18_8009_454f]);
-        assert_eq!(b, [0xbdd7_3226_2feb_6e95, 0x28ef_e333_b266_f103, 0x4752_6757_130f_9f52]);
+        assert_eq!(
+            a,
+            [
+                0xe220_a839_7b1d_cdaf,
+                0x6e78_9e6a_a1b9_65f4,
+                0x06c4_5d18_8009_454f
+            ]
+        );
+        assert_eq!(
+            b,
+            [
+                0xbdd7_3226_2feb_6e95,
+                0x28ef_e333_b266_f103,
+                0x4752_6757_130f_9f52
+            ]
+        );
         let mut rng = SplitMix64::new(42);
         let indices: Vec<usize> = (0..10).map(|_| rng.index(7)).collect();
         assert_eq!(indices, [5, 1, 1, 2, 0, 6, 1, 5, 2, 4]);
@@ -326,22 +349,26 @@ mod tests {
         let days = run_days(&K_HISTORY, 4, 5, 42);
 
         assert_eq!(days, [3, 3, 4, 5, 10]);
-        assert_eq!(days_for(&K_HISTORY, 4, 5, 42), [
-            (50, Some(4)),
-            (85, Some(10)),
-            (95, Some(10))
-        ]);
+        assert_eq!(
+            days_for(&K_HISTORY, 4, 5, 42),
+            [(50, Some(4)), (85, Some(10)), (95, Some(10))]
+        );
     }
 
     #[test]
     fn k32_full_forecasts_of_ten_thousand_runs() {
-        assert_eq!(items_by(&K_HISTORY, 7, 10_000, 42), [(50, 5), (85, 3), (95, 2)]);
-        assert_eq!(days_for(&K_HISTORY, 10, 10_000, 42), [
-            (50, Some(14)),
-            (85, Some(18)),
-            (95, Some(21))
-        ]);
-        assert_eq!(items_by(&K_HISTORY, 14, 10_000, 7), [(50, 10), (85, 7), (95, 6)]);
+        assert_eq!(
+            items_by(&K_HISTORY, 7, 10_000, 42),
+            [(50, 5), (85, 3), (95, 2)]
+        );
+        assert_eq!(
+            days_for(&K_HISTORY, 10, 10_000, 42),
+            [(50, Some(14)), (85, Some(18)), (95, Some(21))]
+        );
+        assert_eq!(
+            items_by(&K_HISTORY, 14, 10_000, 7),
+            [(50, 10), (85, 7), (95, 6)]
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub enum ImprovementStatus {
 }
 
 impl ImprovementStatus {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -159,9 +159,11 @@ impl Line {
         let mut ids = Vec::new();
         let mut drafts = Vec::new();
         for p in proposals {
-            let taken = self.kaizen.improvements.iter().any(|i| {
-                !i.status.is_final() && i.has_key(p.waste_type, &p.stage, &p.cause)
-            });
+            let taken = self
+                .kaizen
+                .improvements
+                .iter()
+                .any(|i| !i.status.is_final() && i.has_key(p.waste_type, &p.stage, &p.cause));
             if taken {
                 continue;
             }
@@ -237,7 +239,11 @@ impl Line {
 
     /// Compares the waste of the improvement's key before and after it
     /// was applied, and keeps it when the waste went down (kaizen.md 9.4).
-    pub fn conclude_improvement(&mut self, id: ImprovementId, now: Timestamp) -> Result<Improvement> {
+    pub fn conclude_improvement(
+        &mut self,
+        id: ImprovementId,
+        now: Timestamp,
+    ) -> Result<Improvement> {
         self.check_now(now)?;
         let imp = find(self, id)?;
         if imp.status != ImprovementStatus::Measuring {
@@ -319,9 +325,13 @@ pub(crate) fn apply(line: &mut Line, r: &Receipt) -> Result<bool> {
         ],
         "improvement.applied" => &["improvement", "note"],
         "improvement.measuring" => &["improvement", "days", "before", "after"],
-        "improvement.concluded" => {
-            &["improvement", "before_ms", "after_ms", "benefit_ms", "decision"]
-        }
+        "improvement.concluded" => &[
+            "improvement",
+            "before_ms",
+            "after_ms",
+            "benefit_ms",
+            "decision",
+        ],
         "improvement.rejected" => &["improvement", "from", "reason"],
         _ => return Ok(false),
     };

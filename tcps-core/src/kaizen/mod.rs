@@ -39,6 +39,7 @@ mod config;
 mod dora;
 mod facts;
 mod flowm;
+mod fmt;
 mod forecast;
 mod html;
 mod improve;
@@ -58,8 +59,8 @@ pub use dora::{
 };
 pub use facts::{BUCKETS, KaizenState, normalise_cause};
 pub use flowm::{
-    AgingAlert, BucketCount, BucketSle, CfdDay, FlowMetrics, LittlesLaw, WipDay, WorkItemAge,
-    flow, sle_of,
+    AgingAlert, BucketCount, BucketSle, CfdDay, FlowMetrics, LittlesLaw, WipDay, WorkItemAge, flow,
+    sle_of,
 };
 pub use forecast::{
     CONFIDENCES, Forecast, ForecastKind, ForecastOptions, ForecastValue, SplitMix64, days_for,
@@ -70,8 +71,8 @@ pub use improve::{Improvement, ImprovementStatus, improvement, improvements};
 pub use proposals::{Effort, Proposal, proposals, proposals_from};
 pub use report::{
     CHART_DAYS, DateRange, FlowSection, ImprovementEntry, Priority, Recommendation, Summary,
-    SummaryRow, TrendSection, TypeTotal, WasteByType, WasteSection, WeeklyReport,
-    recommendations, report, weekly_report,
+    SummaryRow, TrendSection, TypeTotal, WasteByType, WasteSection, WeeklyReport, recommendations,
+    report, weekly_report,
 };
 pub use stats::{DurationSummary, Fraction, Rate, Ratio, format_fraction, hours_text, percentile};
 pub use text::render_text;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::KaizenConfig;
 use super::facts::KaizenState;
-use super::stats::{format_fraction, hours_text};
+use super::stats::format_fraction;
 use super::waste::{WastePoint, WasteType, waste_of};
 use super::window::Window;
 use crate::line::Line;
@@ -33,7 +33,7 @@ impl Effort {
         }
     }
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,7 +43,7 @@ impl Effort {
         }
     }
 
-    /// Parses the snake_case name.
+    /// Parses the `snake_case` name.
     #[must_use]
     pub fn parse(name: &str) -> Option<Self> {
         [Self::Low, Self::Medium, Self::High]
@@ -107,7 +107,11 @@ impl Proposal {
                 format!("Catch failures before the gates of stage {stage}")
             }
         };
-        let saving = format_fraction(i128::from(point.weekly_ms) * i128::from(share), 100 * i128::from(HOUR_MS), 1);
+        let saving = format_fraction(
+            i128::from(point.weekly_ms) * i128::from(share),
+            100 * i128::from(HOUR_MS),
+            1,
+        );
         let cost = i128::from(effort.hours()) * i128::from(HOUR_MS);
         let weekly = i128::from(point.weekly_ms);
         Self {
@@ -142,7 +146,11 @@ pub fn proposals(line: &Line, window: &Window) -> Vec<Proposal> {
     proposals_of(&line.kaizen, &line.config().kaizen, window)
 }
 
-pub(crate) fn proposals_of(state: &KaizenState, config: &KaizenConfig, window: &Window) -> Vec<Proposal> {
+pub(crate) fn proposals_of(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+) -> Vec<Proposal> {
     proposals_from(&waste_of(state, config, window), config)
 }
 
@@ -157,12 +165,6 @@ pub fn proposals_from(points: &[WastePoint], config: &KaizenConfig) -> Vec<Propo
         .collect();
     out.sort_by(Proposal::cmp_rank);
     out
-}
-
-/// Hours a week as printed by the benefit text (one decimal).
-#[must_use]
-pub fn weekly_hours_text(weekly_ms: i64) -> String {
-    hours_text(weekly_ms, 1)
 }
 
 #[cfg(test)]
@@ -219,6 +221,9 @@ mod tests {
 
         let rois: Vec<(&str, i64)> = out.iter().map(|p| (p.roi.as_str(), p.roi_milli)).collect();
         assert_eq!(rois, [("0.13", 128), ("0.13", 125)]);
-        assert_eq!(out.first().map(|p| p.waste_type), Some(WasteType::CompilationSlow));
+        assert_eq!(
+            out.first().map(|p| p.waste_type),
+            Some(WasteType::CompilationSlow)
+        );
     }
 }

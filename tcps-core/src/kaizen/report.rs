@@ -105,7 +105,10 @@ impl<'de> Deserialize<'de> for WasteByType {
                 f.write_str("an object of waste types")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some((t, total)) = map.next_entry::<WasteType, TypeTotal>()? {
                     out.push((t, total));
@@ -249,7 +252,12 @@ pub fn report(line: &Line, from: Date, to: Date, now: Timestamp) -> Result<Weekl
     let improvements = improvements_in(line, &window);
 
     Ok(WeeklyReport {
-        report: if window.day_count() == 7 { "weekly_kaizen" } else { "kaizen" }.to_owned(),
+        report: if window.day_count() == 7 {
+            "weekly_kaizen"
+        } else {
+            "kaizen"
+        }
+        .to_owned(),
         week_ending: to,
         window: DateRange { from, to },
         generated_at: format_rfc3339(now),
@@ -310,14 +318,20 @@ fn waste_section(points: &[WastePoint]) -> WasteSection {
                 total.count += 1;
                 total.total_ms = total.total_ms.saturating_add(p.total_ms);
             }
-            None => by_type.push((p.waste_type, TypeTotal {
-                count: 1,
-                total_ms: p.total_ms,
-            })),
+            None => by_type.push((
+                p.waste_type,
+                TypeTotal {
+                    count: 1,
+                    total_ms: p.total_ms,
+                },
+            )),
         }
     }
     WasteSection {
-        total_ms: points.iter().map(|p| p.total_ms).fold(0i64, i64::saturating_add),
+        total_ms: points
+            .iter()
+            .map(|p| p.total_ms)
+            .fold(0i64, i64::saturating_add),
         top: points.iter().take(10).cloned().collect(),
         by_type: WasteByType(by_type),
     }
@@ -329,7 +343,8 @@ fn improvements_in(line: &Line, window: &Window) -> Vec<ImprovementEntry> {
         .iter()
         .filter_map(|imp| {
             let applied = imp.applied_at.is_some_and(|t| window.contains(t));
-            let concluded = imp.benefit_ms.is_some() && imp.decided_at.is_some_and(|t| window.contains(t));
+            let concluded =
+                imp.benefit_ms.is_some() && imp.decided_at.is_some_and(|t| window.contains(t));
             (applied || concluded).then(|| ImprovementEntry {
                 id: imp.id,
                 waste_type: imp.waste_type,

@@ -167,7 +167,7 @@ impl Fraction {
             return None;
         }
         let text = format_fraction(num, den, 2);
-        let sign = if (num < 0) != (den < 0) { -1 } else { 1 };
+        let sign = if (num < 0) == (den < 0) { 1 } else { -1 };
         let (mut n, mut d) = (num.unsigned_abs(), den.unsigned_abs());
         let g = gcd(n, d).max(1);
         n /= g;
@@ -253,20 +253,19 @@ mod tests {
 
         let s = DurationSummary::of(hours.to_vec());
 
-        assert_eq!((s.p50, s.p85, s.p95), (Some(29 * H), Some(53 * H), Some(53 * H)));
+        assert_eq!(
+            (s.p50, s.p85, s.p95),
+            (Some(29 * H), Some(53 * H), Some(53 * H))
+        );
 
         let s = DurationSummary::of(vec![1, 3, 5, 6]);
         assert_eq!((s.p50, s.p85), (Some(3), Some(6)));
 
         let s = DurationSummary::of(vec![7]);
-        assert_eq!((s.p50, s.p85, s.p95, s.mean, s.min, s.max), (
-            Some(7),
-            Some(7),
-            Some(7),
-            Some(7),
-            Some(7),
-            Some(7)
-        ));
+        assert_eq!(
+            (s.p50, s.p85, s.p95, s.mean, s.min, s.max),
+            (Some(7), Some(7), Some(7), Some(7), Some(7), Some(7))
+        );
 
         let s = DurationSummary::of(Vec::new());
         assert_eq!(s, DurationSummary::default());
@@ -310,7 +309,10 @@ mod tests {
     fn fractions_reduce_and_keep_their_text() {
         let f = Fraction::of(403_200_000, 432_000_000);
 
-        assert_eq!(f.map(|f| (f.num, f.den, f.text)), Some((14, 15, "0.93".into())));
+        assert_eq!(
+            f.map(|f| (f.num, f.den, f.text)),
+            Some((14, 15, "0.93".into()))
+        );
     }
 
     #[test]

@@ -222,9 +222,9 @@ pub(crate) fn history_of(state: &KaizenState, window: &Window) -> HistoryCounts 
 
 /// Whether a SKU published at `published_at` is first-pass (kaizen.md 4.4).
 fn is_first_pass(state: &KaizenState, sku: u64, published_at: Timestamp) -> bool {
-    state.sku(sku).is_some_and(|s| {
-        !s.attempt1_failed && s.first_andon_at.is_none_or(|a| a > published_at)
-    })
+    state
+        .sku(sku)
+        .is_some_and(|s| !s.attempt1_failed && s.first_andon_at.is_none_or(|a| a > published_at))
 }
 
 /// The TPS metrics over `window`; `now` bounds andon resolution (4.9)
@@ -352,7 +352,7 @@ fn andon_rate(state: &KaizenState, window: &Window) -> AndonRate {
         })
         .collect();
     // Stable sort keeps the names ascending within a count.
-    by_type.sort_by(|a, b| b.count.cmp(&a.count));
+    by_type.sort_by_key(|t| std::cmp::Reverse(t.count));
     AndonRate {
         rate: Rate::of(raised.len() as u64, window.day_count()),
         by_type,
@@ -370,7 +370,10 @@ fn resolution(state: &KaizenState, window: &Window, now: Timestamp) -> DurationS
 
 /// Index of a bucket in [`BUCKETS`], for callers outside this module.
 pub(crate) fn bucket_name(index: usize) -> &'static str {
-    BUCKETS.get(index).copied().unwrap_or(if index == OTHER_BUCKET { "other" } else { "" })
+    BUCKETS
+        .get(index)
+        .copied()
+        .unwrap_or(if index == OTHER_BUCKET { "other" } else { "" })
 }
 
 #[cfg(test)]

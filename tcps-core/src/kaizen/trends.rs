@@ -39,7 +39,7 @@ impl Metric {
         Self::Throughput,
     ];
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -67,7 +67,11 @@ impl Metric {
     /// Whether `a` is strictly better than `b`.
     #[must_use]
     pub fn better(self, a: i64, b: i64) -> bool {
-        if self.higher_is_better() { a > b } else { a < b }
+        if self.higher_is_better() {
+            a > b
+        } else {
+            a < b
+        }
     }
 }
 
@@ -257,7 +261,7 @@ pub fn trend(metric: Metric, values: &[Option<i64>], config: &KaizenConfig) -> T
         .filter_map(|(i, v)| v.map(|v| (i, v)))
         .collect();
     let (direction, rate_bp) = match (known.first(), known.last()) {
-        (Some(&(i, first)), Some(&(j, last))) if known.len() >= 2 => {
+        (Some(&(first_at, first)), Some(&(last_at, last))) if known.len() >= 2 => {
             let direction = if metric.better(last, first) {
                 Direction::Improving
             } else if metric.better(first, last) {
@@ -265,16 +269,20 @@ pub fn trend(metric: Metric, values: &[Option<i64>], config: &KaizenConfig) -> T
             } else {
                 Direction::Flat
             };
-            let w = (j - i) as i128;
-            let (f, l) = (i128::from(first), i128::from(last));
-            let change = if metric.higher_is_better() { l - f } else { f - l };
-            let rate = (f != 0).then(|| change * 10_000 / (f * w));
+            let weeks = (last_at - first_at) as i128;
+            let (from, to) = (i128::from(first), i128::from(last));
+            let change = if metric.higher_is_better() {
+                to - from
+            } else {
+                from - to
+            };
+            let rate = (from != 0).then(|| change * 10_000 / (from * weeks));
             (direction, rate.and_then(|r| i64::try_from(r).ok()))
         }
         _ => (Direction::InsufficientData, None),
     };
-    let on_track = achievement_bp == Some(10_000)
-        || rate_bp.is_some_and(|r| r >= config.on_track_rate_bp);
+    let on_track =
+        achievement_bp == Some(10_000) || rate_bp.is_some_and(|r| r >= config.on_track_rate_bp);
     Trend {
         metric,
         direction,
@@ -332,42 +340,33 @@ mod tests {
     fn k47_trend_rules() {
         use Direction::{Declining, Flat, Improving};
 
-        assert_eq!(row(Metric::LeadTime, &[Some(8 * H), Some(6 * H), Some(5 * H)]), (
-            Improving,
-            Some(1875),
-            Some(4000),
-            true
-        ));
-        assert_eq!(row(Metric::DefectRate, &[Some(300), Some(300), Some(300)]), (
-            Flat,
-            Some(0),
-            Some(3333),
-            false
-        ));
-        assert_eq!(row(Metric::ReworkRate, &[Some(400), Some(600), Some(900)]), (
-            Declining,
-            Some(-6250),
-            Some(5555),
-            false
-        ));
-        assert_eq!(row(Metric::CycleTime, &[Some(H), None, Some(H / 2)]), (
-            Improving,
-            Some(2500),
-            Some(10_000),
-            true
-        ));
-        assert_eq!(row(Metric::FirstPassYield, &[Some(8000), Some(8500), Some(9000)]), (
-            Improving,
-            Some(625),
-            Some(9473),
-            true
-        ));
-        assert_eq!(row(Metric::Throughput, &[Some(0), Some(2000), Some(3000)]), (
-            Improving,
-            None,
-            Some(3000),
-            false
-        ));
+        assert_eq!(
+            row(Metric::LeadTime, &[Some(8 * H), Some(6 * H), Some(5 * H)]),
+            (Improving, Some(1875), Some(4000), true)
+        );
+        assert_eq!(
+            row(Metric::DefectRate, &[Some(300), Some(300), Some(300)]),
+            (Flat, Some(0), Some(3333), false)
+        );
+        assert_eq!(
+            row(Metric::ReworkRate, &[Some(400), Some(600), Some(900)]),
+            (Declining, Some(-6250), Some(5555), false)
+        );
+        assert_eq!(
+            row(Metric::CycleTime, &[Some(H), None, Some(H / 2)]),
+            (Improving, Some(2500), Some(10_000), true)
+        );
+        assert_eq!(
+            row(
+                Metric::FirstPassYield,
+                &[Some(8000), Some(8500), Some(9000)]
+            ),
+            (Improving, Some(625), Some(9473), true)
+        );
+        assert_eq!(
+            row(Metric::Throughput, &[Some(0), Some(2000), Some(3000)]),
+            (Improving, None, Some(3000), false)
+        );
         let slow = [Some(4 * H), Some(38 * H / 10), Some(361 * H / 100)];
         assert_eq!(row(Metric::LeadTime, &slow).1, Some(487));
         assert!(row(Metric::LeadTime, &slow).3);

@@ -43,7 +43,7 @@ impl WasteType {
         Self::ExcessiveRework,
     ];
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,7 +56,7 @@ impl WasteType {
         }
     }
 
-    /// Parses the snake_case name.
+    /// Parses the `snake_case` name.
     #[must_use]
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == name)
@@ -132,7 +132,11 @@ pub fn waste(line: &Line, window: &Window) -> Vec<WastePoint> {
     waste_of(&line.kaizen, &line.config().kaizen, window)
 }
 
-pub(crate) fn waste_of(state: &KaizenState, config: &KaizenConfig, window: &Window) -> Vec<WastePoint> {
+pub(crate) fn waste_of(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+) -> Vec<WastePoint> {
     let mut points = Vec::new();
     compilation_slow(state, config, window, &mut points);
     flaky_tests(state, config, window, &mut points);
@@ -167,7 +171,8 @@ fn finish(
         cause: cause.to_owned(),
         frequency: acc.frequency,
         total_ms,
-        impact_ms: i64::try_from(acc.total_ms.div_euclid(i128::from(frequency))).unwrap_or(i64::MAX),
+        impact_ms: i64::try_from(acc.total_ms.div_euclid(i128::from(frequency)))
+            .unwrap_or(i64::MAX),
         weekly_ms: i64::try_from(weekly).unwrap_or(i64::MAX),
         examples: acc.examples,
         text,
@@ -178,25 +183,46 @@ fn sku_text(sku: u64) -> String {
     SkuId(sku).to_string()
 }
 
-fn compilation_slow(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut Vec<WastePoint>) {
-    let Some(stage) = state.names.get(&config.compile_stage) else {
+fn compilation_slow(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+    out: &mut Vec<WastePoint>,
+) {
+    let Some(compile) = state.names.get(&config.compile_stage) else {
         return;
     };
     let limit = config.compile_limit_ms;
     let mut acc = Acc::new();
     for v in span(&state.visits, window.start(), window.end(), |v| v.exit) {
         let duration = v.exit - v.entry;
-        if v.stage == stage && duration > limit {
+        if v.stage == compile && duration > limit {
             acc.add(duration - limit, Some(sku_text(v.sku)));
         }
     }
     if acc.frequency > 0 {
-        let text = format!("Stage {} took longer than {} s", config.compile_stage, limit / 1000);
-        out.push(finish(WasteType::CompilationSlow, &config.compile_stage, "", acc, window, text));
+        let text = format!(
+            "Stage {} took longer than {} s",
+            config.compile_stage,
+            limit / 1000
+        );
+        out.push(finish(
+            WasteType::CompilationSlow,
+            &config.compile_stage,
+            "",
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
-fn flaky_tests(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut Vec<WastePoint>) {
+fn flaky_tests(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+    out: &mut Vec<WastePoint>,
+) {
     let evals = span(&state.evals, window.start(), window.end(), |e| e.at);
     // (SKU, gate) -> positions of its test evaluations, in time order.
     let mut runs: BTreeMap<(u64, u32), Vec<usize>> = BTreeMap::new();
@@ -216,7 +242,10 @@ fn flaky_tests(state: &KaizenState, config: &KaizenConfig, window: &Window, out:
     for positions in runs.values() {
         for (n, i) in positions.iter().enumerate() {
             let Some(e) = evals.get(*i) else { continue };
-            let Some(lists) = state.test_lists.get(e.tests as usize).filter(|_| e.tests != NO_TESTS)
+            let Some(lists) = state
+                .test_lists
+                .get(e.tests as usize)
+                .filter(|_| e.tests != NO_TESTS)
             else {
                 continue;
             };
@@ -225,7 +254,8 @@ fn flaky_tests(state: &KaizenState, config: &KaizenConfig, window: &Window, out:
             let later = positions.get(n + 1..).unwrap_or(&[]);
             for id in &lists.failed {
                 let passed_later = later.iter().any(|j| {
-                    evals.get(*j).is_some_and(|l| l.has(COMPLETE_RUN)) && !failed_in(*j).contains(id)
+                    evals.get(*j).is_some_and(|l| l.has(COMPLETE_RUN))
+                        && !failed_in(*j).contains(id)
                 });
                 if passed_later {
                     ids.push(*id);
@@ -245,23 +275,47 @@ fn flaky_tests(state: &KaizenState, config: &KaizenConfig, window: &Window, out:
             acc.add(config.flaky_impact_ms, Some((*name).to_owned()));
         }
         let text = "Tests both failed and passed on the same build".to_owned();
-        out.push(finish(WasteType::FlakyTest, state.names.name(stage), "", acc, window, text));
+        out.push(finish(
+            WasteType::FlakyTest,
+            state.names.name(stage),
+            "",
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
 fn manual(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut Vec<WastePoint>) {
     let mut per_stage: BTreeMap<&str, Acc> = BTreeMap::new();
     for m in span(&state.manual, window.start(), window.end(), |m| m.at) {
-        let acc = per_stage.entry(state.names.name(m.stage)).or_insert_with(Acc::new);
-        acc.add(config.manual_impact_ms, Some(state.names.name(m.label).to_owned()));
+        let acc = per_stage
+            .entry(state.names.name(m.stage))
+            .or_insert_with(Acc::new);
+        acc.add(
+            config.manual_impact_ms,
+            Some(state.names.name(m.label).to_owned()),
+        );
     }
     for (stage, acc) in per_stage {
         let text = format!("Stage {stage} needed a manual step");
-        out.push(finish(WasteType::ManualIntervention, stage, "", acc, window, text));
+        out.push(finish(
+            WasteType::ManualIntervention,
+            stage,
+            "",
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
-fn repeat_andons(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut Vec<WastePoint>) {
+fn repeat_andons(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+    out: &mut Vec<WastePoint>,
+) {
     // cause -> (stage of the earliest, acc); andons come by raise time.
     let mut per_cause: BTreeMap<u32, (Option<u32>, Acc)> = BTreeMap::new();
     for a in span(&state.andons, window.start(), window.end(), |a| a.raised_at) {
@@ -269,25 +323,45 @@ fn repeat_andons(state: &KaizenState, config: &KaizenConfig, window: &Window, ou
         let Some(cause) = a.cause.filter(|_| resolved) else {
             continue;
         };
-        let slot = per_cause.entry(cause).or_insert_with(|| (a.stage, Acc::new()));
-        slot.1.add(config.andon_impact_ms, Some(AndonId(a.id).to_string()));
+        let slot = per_cause
+            .entry(cause)
+            .or_insert_with(|| (a.stage, Acc::new()));
+        slot.1
+            .add(config.andon_impact_ms, Some(AndonId(a.id).to_string()));
     }
     for (cause, (stage, acc)) in per_cause {
         if acc.frequency < 2 {
             continue;
         }
         let cause = state.names.name(cause);
-        let stage = stage.map_or("none", |s| state.names.name(s));
-        let text = format!("Root cause \"{cause}\" stopped the line {} times", acc.frequency);
-        out.push(finish(WasteType::RepeatAndon, stage, cause, acc, window, text));
+        let first_stage = stage.map_or("none", |s| state.names.name(s));
+        let text = format!(
+            "Root cause \"{cause}\" stopped the line {} times",
+            acc.frequency
+        );
+        out.push(finish(
+            WasteType::RepeatAndon,
+            first_stage,
+            cause,
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
-fn long_lead_time(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut Vec<WastePoint>) {
+fn long_lead_time(
+    state: &KaizenState,
+    config: &KaizenConfig,
+    window: &Window,
+    out: &mut Vec<WastePoint>,
+) {
     let limit = config.stage_mean_limit_ms;
     let mut per_stage: BTreeMap<&str, Acc> = BTreeMap::new();
     for v in span(&state.visits, window.start(), window.end(), |v| v.exit) {
-        let acc = per_stage.entry(state.names.name(v.stage)).or_insert_with(Acc::new);
+        let acc = per_stage
+            .entry(state.names.name(v.stage))
+            .or_insert_with(Acc::new);
         acc.add(v.exit - v.entry, Some(sku_text(v.sku)));
     }
     for (stage, mut acc) in per_stage {
@@ -297,7 +371,14 @@ fn long_lead_time(state: &KaizenState, config: &KaizenConfig, window: &Window, o
         }
         acc.total_ms -= allowed;
         let text = format!("Stage {stage} averaged more than {} h", hours_short(limit));
-        out.push(finish(WasteType::LongLeadTime, stage, "", acc, window, text));
+        out.push(finish(
+            WasteType::LongLeadTime,
+            stage,
+            "",
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
@@ -305,13 +386,22 @@ fn rework(state: &KaizenState, config: &KaizenConfig, window: &Window, out: &mut
     let mut per_stage: BTreeMap<&str, Acc> = BTreeMap::new();
     for e in span(&state.evals, window.start(), window.end(), |e| e.at) {
         if e.has(RERUN_AFTER_FAIL) {
-            let acc = per_stage.entry(state.names.name(e.stage)).or_insert_with(Acc::new);
+            let acc = per_stage
+                .entry(state.names.name(e.stage))
+                .or_insert_with(Acc::new);
             acc.add(config.rework_impact_ms, Some(sku_text(e.sku)));
         }
     }
     for (stage, acc) in per_stage {
         let text = format!("Gates in stage {stage} were re-run after a failure");
-        out.push(finish(WasteType::ExcessiveRework, stage, "", acc, window, text));
+        out.push(finish(
+            WasteType::ExcessiveRework,
+            stage,
+            "",
+            acc,
+            window,
+            text,
+        ));
     }
 }
 
@@ -333,9 +423,17 @@ mod tests {
             text: String::new(),
         };
 
-        assert!(point.has_key(WasteType::RepeatAndon, "test_execution", "missing lock file update"));
+        assert!(point.has_key(
+            WasteType::RepeatAndon,
+            "test_execution",
+            "missing lock file update"
+        ));
         assert!(!point.has_key(WasteType::RepeatAndon, "compilation", "other"));
-        assert!(!point.has_key(WasteType::FlakyTest, "compilation", "missing lock file update"));
+        assert!(!point.has_key(
+            WasteType::FlakyTest,
+            "compilation",
+            "missing lock file update"
+        ));
     }
 
     #[test]

@@ -150,7 +150,10 @@ impl Window {
             return Err(bad("more than 3660 days"));
         }
         let start = from.start_ms().ok_or_else(|| bad("out of range"))?;
-        let end = to.add_days(1).start_ms().ok_or_else(|| bad("out of range"))?;
+        let end = to
+            .add_days(1)
+            .start_ms()
+            .ok_or_else(|| bad("out of range"))?;
         Ok(Self {
             start,
             end,
@@ -244,11 +247,10 @@ mod tests {
         let w = Window::days(date("2026-01-19"), date("2026-01-25"));
 
         let w = w.ok();
-        assert_eq!(w.map(|w| (w.start(), w.end(), w.day_count())), Some((
-            1_768_780_800_000,
-            1_769_385_600_000,
-            7
-        )));
+        assert_eq!(
+            w.map(|w| (w.start(), w.end(), w.day_count())),
+            Some((1_768_780_800_000, 1_769_385_600_000, 7))
+        );
         let w = w.unwrap_or(Window {
             start: 0,
             end: 0,
@@ -288,7 +290,11 @@ mod tests {
     fn series_days_end_with_the_day_of_now() {
         let w = Window::trailing(7, NOW).ok();
 
-        let days: Vec<String> = w.iter().flat_map(Window::series_days).map(|d| d.to_string()).collect();
+        let days: Vec<String> = w
+            .iter()
+            .flat_map(Window::series_days)
+            .map(|d| d.to_string())
+            .collect();
 
         assert_eq!(days.first().map(String::as_str), Some("2026-01-20"));
         assert_eq!(days.last().map(String::as_str), Some("2026-01-26"));
