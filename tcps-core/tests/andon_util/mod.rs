@@ -9,9 +9,13 @@ use tcps_core::andon::{
 };
 use tcps_core::flow::{Signal, SignalKind};
 use tcps_core::id::{AnalysisId, AndonId, SkuId, WorkOrderId};
-use tcps_core::ingest::{self, CoverageSummary, DiagnosticSummary, Input, Limits, TestSummary};
-use tcps_core::quality::{EvalOptions, Evidence, GateResult};
-use tcps_core::{Config, Line, Receipt, Timestamp};
+use tcps_core::ingest::{
+    self, CoverageSummary, DiagnosticSummary, Input, Limits, SarifSummary, TestSummary,
+};
+use tcps_core::quality::{
+    EvalOptions, Evidence, EvidenceKind, GateResult, SbomEvidence, ShaclEvidence,
+};
+use tcps_core::{Config, Digest, Line, Receipt, Timestamp};
 
 /// 2026-01-26T10:00:00.000Z.
 pub const T0: Timestamp = 1_769_421_600_000;
@@ -39,6 +43,15 @@ pub fn setup() -> Line {
 /// The setup under the default configuration with its andon policy
 /// changed by `policy`.
 pub fn setup_with(policy: impl FnOnce(&mut AndonConfig)) -> Line {
+    let mut line = setup_at_compilation(policy);
+    pass_compilation(&mut line, SKU1, T0);
+    line.transition(SKU1, "test_execution", T0)
+        .expect("to test_execution");
+    line
+}
+
+/// The setup, except that SKU-000001 stands at compilation.
+pub fn setup_at_compilation(policy: impl FnOnce(&mut AndonConfig)) -> Line {
     let mut config = Config::standard();
     policy(&mut config.andon);
     let mut line = Line::new(config, T0).expect("the line opens");
@@ -52,9 +65,6 @@ pub fn setup_with(policy: impl FnOnce(&mut AndonConfig)) -> Line {
     line.skip_gate(SKU1, "shacl_validation", "no shapes yet", T0)
         .expect("the shacl gate may be skipped");
     line.transition(SKU1, "compilation", T0).expect("to compilation");
-    pass_compilation(&mut line, SKU1, T0);
-    line.transition(SKU1, "test_execution", T0)
-        .expect("to test_execution");
     line
 }
 
@@ -174,4 +184,61 @@ pub fn finalized_analysis(line: &mut Line, andon: AndonId, now: Timestamp) -> An
 /// A resolution with all three texts.
 pub fn resolution() -> Resolution {
     Resolution::new("cause", "fix", "prevention")
+}
+
+/// Evidence that passes the standard gate of `kind`.
+pub fn passing(kind: EvidenceKind) -> Evidence {
+    match kind {
+        EvidenceKind::Shacl => Evidence::Shacl(ShaclEvidence::Report {
+            conforms: true,
+            violations: Vec::new(),
+        }),
+        EvidenceKind::Compilation => diagnostics(0),
+        EvidenceKind::Tests => test_evidence(tests(3, 0), coverage(9, 10)),
+        EvidenceKind::Security => Evidence::Security {
+            sarif: Some(SarifSummary::default()),
+            advisories: Some(Vec::new()),
+            secrets: Some(SarifSummary::default()),
+        },
+        EvidenceKind::Determinism => Evidence::Determinism {
+            first: Digest::of(b"build"),
+            second: Digest::of(b"build"),
+            manifests: None,
+        },
+        EvidenceKind::History => Evidence::History,
+        EvidenceKind::Release => {
+            let bom = br#"{"bomFormat":"CycloneDX","specVersion":"1.5",
+              "components":[{"name":"a","licenses":[{"license":{"id":"MIT"}}]}]}"#;
+            Evidence::Release {
+                artifact: Some(Digest::of(b"artifact")),
+                lock: Some(Digest::of(b"Cargo.lock")),
+                sbom: SbomEvidence::from_input(Input::new("bom.json", bom)),
+            }
+        }
+        EvidenceKind::Smoke => Evidence::Smoke(Some(tests(3, 0))),
+    }
+}
+
+/// Evaluates `gate` for `sku` at `now`.
+pub fn evaluate(line: &mut Line, sku: SkuId, gate: &str, evidence: &Evidence) -> GateResult {
+    line.evaluate_gate(sku, gate, evidence, EvalOptions::default(), T0)
+        .unwrap_or_else(|e| panic!("{sku} {gate}: {e}"))
+}
+
+/// Walks `sku` to `stage` at t0, passing every gate on the way.
+pub fn walk(line: &mut Line, sku: SkuId, stage: &str) {
+    let stages = line.config().stages().to_vec();
+    loop {
+        let here = line.sku(sku).expect("the SKU exists").stage.clone();
+        if here == stage {
+            return;
+        }
+        let gate = line.config().quality.gate_for_stage(&here).cloned();
+        if let Some(gate) = gate {
+            evaluate(line, sku, &gate.name, &passing(gate.kind));
+        }
+        let i = stages.iter().position(|s| *s == here).expect("a stage of the line");
+        line.transition(sku, &stages[i + 1], T0)
+            .unwrap_or_else(|e| panic!("{sku} to {}: {e}", stages[i + 1]));
+    }
 }
