@@ -752,7 +752,7 @@ impl JournalFile {
         let path = path.as_ref();
         let file = open_for_writing(path)?;
         lock(&file, path)?;
-        Self::scan(file, path, true)
+        Self::scan(file, path, true, None)
     }
 
     /// [`JournalFile::open`], then checks `anchor` against the log with
@@ -767,11 +767,29 @@ impl JournalFile {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
-        Self::scan(file, path, false)
+        Self::scan(file, path, false, None)
     }
 
-    fn scan(file: File, path: &Path, write: bool) -> Result<Self> {
+    /// [`JournalFile::open_read_only`], telling `progress` the bytes
+    /// read so far and the file's length about every mebibyte (for a
+    /// progress bar over a large journal).
+    pub fn open_read_only_with_progress(
+        path: impl AsRef<Path>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
+        Self::scan(file, path, false, Some(progress))
+    }
+
+    fn scan<'a>(
+        file: File,
+        path: &'a Path,
+        write: bool,
+        progress: Option<&'a mut dyn FnMut(u64, u64)>,
+    ) -> Result<Self> {
         let mut scan = Scan::new(path, false);
+        scan.progress = progress;
         let total = scan.run(&file)?;
         let mut outcome = scan.finish(total);
         if write && outcome.valid_end < total {
@@ -1116,6 +1134,10 @@ struct Outcome {
 /// every finished operation to the replay or the tree.
 struct Scan<'p> {
     path: &'p Path,
+    /// Told the bytes read so far and the total, about every mebibyte.
+    progress: Option<&'p mut dyn FnMut(u64, u64)>,
+    /// Total bytes to read, for the progress callback.
+    total: u64,
     replay: Option<Replayer>,
     rejected: Option<Error>,
     tree: MerkleTree,
@@ -1138,6 +1160,8 @@ impl<'p> Scan<'p> {
     fn new(path: &'p Path, replay: bool) -> Self {
         Self {
             path,
+            progress: None,
+            total: 0,
             replay: replay.then(|| Replayer::new(false)),
             rejected: None,
             tree: MerkleTree::new(),
@@ -1165,6 +1189,7 @@ impl<'p> Scan<'p> {
             .map_err(|e| io_error(self.path, "open", &e))?;
         // A writer may append while a read-only open reads: stop at the
         // length seen at the start.
+        self.total = total;
         let read = self.run_reader(handle.take(total))?;
         Ok(read)
     }
@@ -1177,7 +1202,14 @@ impl<'p> Scan<'p> {
         let mut held_at: Option<u64> = None;
         let mut next: Vec<u8> = Vec::with_capacity(1024);
         let mut offset = 0u64;
+        let mut told = 0u64;
         loop {
+            if let Some(progress) = &mut self.progress
+                && offset >= told + (1 << 20)
+            {
+                told = offset;
+                progress(offset, self.total);
+            }
             next.clear();
             let n = reader
                 .read_until(b'\n', &mut next)
