@@ -19,17 +19,40 @@ fn jacoco(file: &str) -> Result<CoverageSummary, Error> {
 
 /// files, lines found/hit, branches found/hit, functions found/hit.
 fn counts(s: &CoverageSummary) -> [u64; 7] {
-    [s.files, s.lines_found, s.lines_hit, s.branches_found, s.branches_hit, s.functions_found, s.functions_hit]
+    [
+        s.files,
+        s.lines_found,
+        s.lines_hit,
+        s.branches_found,
+        s.branches_hit,
+        s.functions_found,
+        s.functions_hit,
+    ]
 }
 
 #[test]
 fn every_cobertura_file_gives_its_counts_or_error() {
     let ok: &[(&str, [u64; 7])] = &[
-        ("coverallsapp-coverage-reporter__cobertura-conditions.xml", [1, 6, 5, 9, 4, 0, 0]),
-        ("coverallsapp-coverage-reporter__cobertura-zero-only.xml", [1, 1, 1, 0, 0, 0, 0]),
-        ("gcovr-gcovr__coexisting-from-build-dir-clang-10-cobertura.a.xml", [11, 38, 23, 0, 0, 11, 6]),
-        ("gcovr-gcovr__virtual-classes-gcc-14-cobertura.xml", [1, 24, 23, 36, 18, 7, 4]),
-        ("nedbat-coveragepy__x_xml-coverage.xml", [1, 3, 2, 0, 0, 0, 0]),
+        (
+            "coverallsapp-coverage-reporter__cobertura-conditions.xml",
+            [1, 6, 5, 9, 4, 0, 0],
+        ),
+        (
+            "coverallsapp-coverage-reporter__cobertura-zero-only.xml",
+            [1, 1, 1, 0, 0, 0, 0],
+        ),
+        (
+            "gcovr-gcovr__coexisting-from-build-dir-clang-10-cobertura.a.xml",
+            [11, 38, 23, 0, 0, 11, 6],
+        ),
+        (
+            "gcovr-gcovr__virtual-classes-gcc-14-cobertura.xml",
+            [1, 24, 23, 36, 18, 7, 4],
+        ),
+        (
+            "nedbat-coveragepy__x_xml-coverage.xml",
+            [1, 3, 2, 0, 0, 0, 0],
+        ),
     ];
     for (file, want) in ok {
         let s = cobertura(file).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -37,7 +60,10 @@ fn every_cobertura_file_gives_its_counts_or_error() {
         assert_eq!(s.basis, CoverageBasis::Records, "{file}");
         assert_eq!(s.sources[0].kind, Format::Cobertura);
     }
-    let errors = ["coverallsapp-coverage-reporter__cobertura-coverage.xml", "coverallsapp-coverage-reporter__cobertura.xml"];
+    let errors = [
+        "coverallsapp-coverage-reporter__cobertura-coverage.xml",
+        "coverallsapp-coverage-reporter__cobertura.xml",
+    ];
     let mut all: Vec<&str> = ok.iter().map(|row| row.0).chain(errors).collect();
     all.sort_unstable();
     assert_eq!(files("cobertura"), all);
@@ -47,8 +73,14 @@ fn every_cobertura_file_gives_its_counts_or_error() {
 fn q64_condition_coverage_gives_branches() {
     let s = cobertura("coverallsapp-coverage-reporter__cobertura-conditions.xml").unwrap();
 
-    assert_eq!((s.lines_found, s.lines_hit, s.branches_found, s.branches_hit), (6, 5, 9, 4));
-    assert_eq!((s.functions_found, s.functions_hit, s.basis), (0, 0, CoverageBasis::Records));
+    assert_eq!(
+        (s.lines_found, s.lines_hit, s.branches_found, s.branches_hit),
+        (6, 5, 9, 4)
+    );
+    assert_eq!(
+        (s.functions_found, s.functions_hit, s.basis),
+        (0, 0, CoverageBasis::Records)
+    );
 }
 
 #[test]
@@ -63,9 +95,20 @@ fn q66_edge_cases() {
     let zero = cobertura("coverallsapp-coverage-reporter__cobertura-zero-only.xml").unwrap();
     assert_eq!((zero.lines_found, zero.lines_hit), (1, 1));
 
-    let coexisting = cobertura("gcovr-gcovr__coexisting-from-build-dir-clang-10-cobertura.a.xml").unwrap();
-    assert_eq!((coexisting.files, coexisting.lines_found, coexisting.lines_hit), (11, 38, 23));
-    assert_eq!((coexisting.functions_found, coexisting.functions_hit), (11, 6));
+    let coexisting =
+        cobertura("gcovr-gcovr__coexisting-from-build-dir-clang-10-cobertura.a.xml").unwrap();
+    assert_eq!(
+        (
+            coexisting.files,
+            coexisting.lines_found,
+            coexisting.lines_hit
+        ),
+        (11, 38, 23)
+    );
+    assert_eq!(
+        (coexisting.functions_found, coexisting.functions_hit),
+        (11, 6)
+    );
 
     let coveragepy = cobertura("nedbat-coveragepy__x_xml-coverage.xml").unwrap();
     assert_eq!((coveragepy.lines_found, coveragepy.lines_hit), (3, 2));
@@ -74,7 +117,15 @@ fn q66_edge_cases() {
 #[test]
 fn q67_broken_cobertura() {
     let stray = cobertura("coverallsapp-coverage-reporter__cobertura.xml").unwrap_err();
-    assert_eq!(at(&stray), ("ingest_malformed", "mismatched_tag".into(), Some(781), Some(21)));
+    assert_eq!(
+        at(&stray),
+        (
+            "ingest_malformed",
+            "mismatched_tag".into(),
+            Some(781),
+            Some(21)
+        )
+    );
 
     let one_lf = cobertura("coverallsapp-coverage-reporter__cobertura-coverage.xml").unwrap_err();
     assert_eq!(one_lf.name(), "ingest_empty");
@@ -90,22 +141,31 @@ fn declared_totals_when_no_class_lines() {
     assert_eq!(counts(&s), [1, 10, 4, 6, 3, 1, 1]);
     assert_eq!(s.basis, CoverageBasis::Declared);
 
-    let none = ingest::cobertura(Input::new("c.xml", b"<coverage/>"), &Limits::default()).unwrap_err();
+    let none =
+        ingest::cobertura(Input::new("c.xml", b"<coverage/>"), &Limits::default()).unwrap_err();
     assert_eq!(none.name(), "ingest_no_data");
 
     let bad = r#"<coverage><packages><package><classes><class filename="a"><lines><line number="x"/></lines></class></classes></package></packages></coverage>"#;
-    let error = ingest::cobertura(Input::new("c.xml", bad.as_bytes()), &Limits::default()).unwrap_err();
+    let error =
+        ingest::cobertura(Input::new("c.xml", bad.as_bytes()), &Limits::default()).unwrap_err();
     assert_eq!(at(&error).1, "bad_number");
 
-    let junit = ingest::cobertura(Input::new("j.xml", b"<testsuites/>"), &Limits::default()).unwrap_err();
-    assert_eq!(failure(&junit).detail, "expected cobertura, found testsuites");
+    let junit =
+        ingest::cobertura(Input::new("j.xml", b"<testsuites/>"), &Limits::default()).unwrap_err();
+    assert_eq!(
+        failure(&junit).detail,
+        "expected cobertura, found testsuites"
+    );
 }
 
 #[test]
 fn cobertura_many_merges_lines_by_file_and_number() {
     let a = r#"<coverage><packages><package><classes><class filename="a"><lines><line number="1" hits="0"/><line number="2" hits="1"/></lines></class></classes></package></packages></coverage>"#;
     let b = r#"<coverage><packages><package><classes><class filename="a"><lines><line number="1" hits="4" condition-coverage="50% (1/2)"/></lines></class></classes></package></packages></coverage>"#;
-    let inputs = [Input::new("a.xml", a.as_bytes()), Input::new("b.xml", b.as_bytes())];
+    let inputs = [
+        Input::new("a.xml", a.as_bytes()),
+        Input::new("b.xml", b.as_bytes()),
+    ];
 
     let s = ingest::cobertura_many(&inputs, &Limits::default()).unwrap();
 
@@ -116,11 +176,29 @@ fn cobertura_many_merges_lines_by_file_and_number() {
 #[test]
 fn every_jacoco_file_gives_its_counts() {
     let expected: &[(&str, [u64; 7], CoverageBasis)] = &[
-        ("coverallsapp-coverage-reporter__jacoco-oneline-report.xml", [2, 6, 5, 4, 2, 2, 2], CoverageBasis::Records),
-        ("coverallsapp-coverage-reporter__jacoco-report.xml", [2, 6, 5, 4, 2, 2, 2], CoverageBasis::Records),
-        ("gcovr-gcovr__exclusion-line-branch-gcc-14-jacoco.xml", [3, 19, 15, 10, 8, 4, 4], CoverageBasis::Declared),
+        (
+            "coverallsapp-coverage-reporter__jacoco-oneline-report.xml",
+            [2, 6, 5, 4, 2, 2, 2],
+            CoverageBasis::Records,
+        ),
+        (
+            "coverallsapp-coverage-reporter__jacoco-report.xml",
+            [2, 6, 5, 4, 2, 2, 2],
+            CoverageBasis::Records,
+        ),
+        (
+            "gcovr-gcovr__exclusion-line-branch-gcc-14-jacoco.xml",
+            [3, 19, 15, 10, 8, 4, 4],
+            CoverageBasis::Declared,
+        ),
     ];
-    assert_eq!(files("jacoco"), expected.iter().map(|row| row.0.to_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        files("jacoco"),
+        expected
+            .iter()
+            .map(|row| row.0.to_owned())
+            .collect::<Vec<_>>()
+    );
     for (file, want, basis) in expected {
         let s = jacoco(file).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(counts(&s), *want, "{file}");
@@ -141,10 +219,12 @@ fn q68_and_q69_jacoco() {
 
 #[test]
 fn jacoco_rules() {
-    let no_data = ingest::jacoco(Input::new("r.xml", b"<report/>"), &Limits::default()).unwrap_err();
+    let no_data =
+        ingest::jacoco(Input::new("r.xml", b"<report/>"), &Limits::default()).unwrap_err();
     assert_eq!(no_data.name(), "ingest_no_data");
 
-    let wrong = ingest::jacoco(Input::new("r.xml", b"<coverage/>"), &Limits::default()).unwrap_err();
+    let wrong =
+        ingest::jacoco(Input::new("r.xml", b"<coverage/>"), &Limits::default()).unwrap_err();
     assert_eq!(wrong.name(), "ingest_wrong_format");
 
     let grouped = r#"<report><group name="g"><package name="p"><sourcefile name="A.java">
@@ -154,12 +234,26 @@ fn jacoco_rules() {
     assert_eq!(counts(&s), [1, 1, 1, 2, 1, 2, 1]);
 
     let bad_counter = r#"<report><counter type="LINE" missed="x" covered="1"/></report>"#;
-    let error = ingest::jacoco(Input::new("r.xml", bad_counter.as_bytes()), &Limits::default()).unwrap_err();
+    let error = ingest::jacoco(
+        Input::new("r.xml", bad_counter.as_bytes()),
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert_eq!(at(&error).1, "bad_number");
 
-    let a = data("jacoco", "coverallsapp-coverage-reporter__jacoco-report.xml");
-    let b = data("jacoco", "coverallsapp-coverage-reporter__jacoco-oneline-report.xml");
-    let many = ingest::jacoco_many(&[Input::new("a", &a), Input::new("b", &b)], &Limits::default()).unwrap();
+    let a = data(
+        "jacoco",
+        "coverallsapp-coverage-reporter__jacoco-report.xml",
+    );
+    let b = data(
+        "jacoco",
+        "coverallsapp-coverage-reporter__jacoco-oneline-report.xml",
+    );
+    let many = ingest::jacoco_many(
+        &[Input::new("a", &a), Input::new("b", &b)],
+        &Limits::default(),
+    )
+    .unwrap();
     // Same files and lines: found once; functions come from each root counter.
     assert_eq!(counts(&many), [2, 6, 5, 4, 2, 4, 4]);
 }

@@ -8,32 +8,69 @@ use tcps_core::ingest::{self, CoverageBasis, CoverageSummary, Format, Input, Lim
 
 fn read(file: &str) -> CoverageSummary {
     let bytes = data("lcov", file);
-    ingest::lcov(Input::new(file, &bytes), &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"))
+    ingest::lcov(Input::new(file, &bytes), &Limits::default())
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn text(lcov: &str) -> Result<CoverageSummary, Error> {
-    ingest::lcov(Input::new("inline.info", lcov.as_bytes()), &Limits::default())
+    ingest::lcov(
+        Input::new("inline.info", lcov.as_bytes()),
+        &Limits::default(),
+    )
 }
 
 /// files, lines found/hit, branches found/hit, functions found/hit.
 fn counts(s: &CoverageSummary) -> [u64; 7] {
-    [s.files, s.lines_found, s.lines_hit, s.branches_found, s.branches_hit, s.functions_found, s.functions_hit]
+    [
+        s.files,
+        s.lines_found,
+        s.lines_hit,
+        s.branches_found,
+        s.branches_hit,
+        s.functions_found,
+        s.functions_hit,
+    ]
 }
 
 #[test]
 fn every_corpus_file_gives_its_counts() {
     let expected: &[(&str, [u64; 7], CoverageBasis)] = &[
-        ("coverallsapp-coverage-reporter__test.lcov", [3, 17, 16, 8, 7, 6, 5], CoverageBasis::Records),
-        ("gcovr-gcovr__exclusion-gcc-14-coverage-throw.lcov", [1, 24, 21, 16, 8, 6, 6], CoverageBasis::Records),
-        ("gcovr-gcovr__virtual-classes-clang-17-Darwin-coverage.lcov", [1, 25, 23, 44, 21, 7, 7], CoverageBasis::Records),
-        ("taiki-e-cargo-llvm-cov__issue303.lcov.info", [2, 14, 14, 0, 0, 4, 4], CoverageBasis::Declared),
+        (
+            "coverallsapp-coverage-reporter__test.lcov",
+            [3, 17, 16, 8, 7, 6, 5],
+            CoverageBasis::Records,
+        ),
+        (
+            "gcovr-gcovr__exclusion-gcc-14-coverage-throw.lcov",
+            [1, 24, 21, 16, 8, 6, 6],
+            CoverageBasis::Records,
+        ),
+        (
+            "gcovr-gcovr__virtual-classes-clang-17-Darwin-coverage.lcov",
+            [1, 25, 23, 44, 21, 7, 7],
+            CoverageBasis::Records,
+        ),
+        (
+            "taiki-e-cargo-llvm-cov__issue303.lcov.info",
+            [2, 14, 14, 0, 0, 4, 4],
+            CoverageBasis::Declared,
+        ),
     ];
-    assert_eq!(files("lcov"), expected.iter().map(|row| row.0.to_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        files("lcov"),
+        expected
+            .iter()
+            .map(|row| row.0.to_owned())
+            .collect::<Vec<_>>()
+    );
     for (file, want, basis) in expected {
         let s = read(file);
         assert_eq!(counts(&s), *want, "{file}");
         assert_eq!(s.basis, *basis, "{file}");
-        assert_eq!((s.sources[0].kind, s.sources[0].bytes), (Format::Lcov, data("lcov", file).len() as u64));
+        assert_eq!(
+            (s.sources[0].kind, s.sources[0].bytes),
+            (Format::Lcov, data("lcov", file).len() as u64)
+        );
     }
 }
 
@@ -60,13 +97,32 @@ fn q62_duplicate_files_and_lcov2_functions() {
 #[test]
 fn q63_broken_lcov() {
     let bad = text("TN:\nSF:a\nDA:1,1\nDA:2,0\nDA:10,1.a0e+19\nend_of_record\n").unwrap_err();
-    assert_eq!(at(&bad), ("ingest_malformed", "bad_number".into(), Some(5), Some(1)));
+    assert_eq!(
+        at(&bad),
+        ("ingest_malformed", "bad_number".into(), Some(5), Some(1))
+    );
 
     let outside = text("DA:1,1\n").unwrap_err();
-    assert_eq!(at(&outside), ("ingest_malformed", "record_outside".into(), Some(1), Some(1)));
+    assert_eq!(
+        at(&outside),
+        (
+            "ingest_malformed",
+            "record_outside".into(),
+            Some(1),
+            Some(1)
+        )
+    );
 
     let open = text("SF:x\nDA:1,1").unwrap_err();
-    assert_eq!(at(&open), ("ingest_malformed", "unexpected_eof".into(), Some(2), Some(7)));
+    assert_eq!(
+        at(&open),
+        (
+            "ingest_malformed",
+            "unexpected_eof".into(),
+            Some(2),
+            Some(7)
+        )
+    );
 
     for empty in ["", " \r\n\t", "# comment\nTN:x\n", "\u{feff}"] {
         assert_eq!(text(empty).unwrap_err().name(), "ingest_empty", "{empty:?}");
@@ -117,14 +173,20 @@ fn declared_totals_are_the_largest_per_file() {
     assert_eq!(s.basis, CoverageBasis::Declared);
 
     let mixed = text("SF:a\nDA:1,1\nend_of_record\nSF:b\nLF:3\nLH:3\nend_of_record\n").unwrap();
-    assert_eq!((mixed.lines_found, mixed.lines_hit, mixed.basis), (4, 4, CoverageBasis::Mixed));
+    assert_eq!(
+        (mixed.lines_found, mixed.lines_hit, mixed.basis),
+        (4, 4, CoverageBasis::Mixed)
+    );
 }
 
 #[test]
 fn many_merges_at_the_level_of_lines() {
     let a = "SF:a.c\nDA:1,0\nDA:2,1\nend_of_record\n";
     let b = "SF:a.c\nDA:1,3\nend_of_record\nSF:b.c\nLF:4\nLH:0\nend_of_record\n";
-    let inputs = [Input::new("a.info", a.as_bytes()), Input::new("b.info", b.as_bytes())];
+    let inputs = [
+        Input::new("a.info", a.as_bytes()),
+        Input::new("b.info", b.as_bytes()),
+    ];
 
     let merged = ingest::lcov_many(&inputs, &Limits::default()).unwrap();
 
@@ -133,11 +195,14 @@ fn many_merges_at_the_level_of_lines() {
     assert_eq!(merged.sources.len(), 2);
 
     // Summary::merge no longer knows the lines: it adds.
-    let parts = inputs.iter().map(|i| ingest::lcov(*i, &Limits::default()).unwrap());
+    let parts = inputs
+        .iter()
+        .map(|i| ingest::lcov(*i, &Limits::default()).unwrap());
     let added = CoverageSummary::merge(parts);
     assert_eq!(counts(&added), [3, 7, 2, 0, 0, 0, 0]);
 
-    let error = ingest::lcov_many(&[inputs[0], Input::new("c.info", b"")], &Limits::default()).unwrap_err();
+    let error =
+        ingest::lcov_many(&[inputs[0], Input::new("c.info", b"")], &Limits::default()).unwrap_err();
     assert_eq!(ingest_support::failure(&error).input, "c.info");
 }
 
@@ -148,5 +213,8 @@ fn invalid_utf8_is_read_lossily_and_positions_stay_raw() {
 
     let bytes = b"SF:\xff\xfe.c\nDA:1,x\nend_of_record\n";
     let error = ingest::lcov(Input::new("x.info", bytes), &Limits::default()).unwrap_err();
-    assert_eq!(at(&error), ("ingest_malformed", "bad_number".into(), Some(2), Some(1)));
+    assert_eq!(
+        at(&error),
+        ("ingest_malformed", "bad_number".into(), Some(2), Some(1))
+    );
 }

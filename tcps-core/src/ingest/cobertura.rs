@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::coverage::{CoverageBasis, CoverageSummary, Counts};
+use super::coverage::{Counts, CoverageBasis, CoverageSummary};
 use super::fail::Ctx;
 use super::summary::{Source, add};
 use super::text::parse_u64;
@@ -30,7 +30,10 @@ pub fn cobertura_many(inputs: &[Input<'_>], limits: &Limits) -> Result<CoverageS
         read(&mut acc, *input, limits)?;
     }
     let mut summary = acc.finish();
-    summary.sources = inputs.iter().map(|input| Source::of(Format::Cobertura, *input)).collect();
+    summary.sources = inputs
+        .iter()
+        .map(|input| Source::of(Format::Cobertura, *input))
+        .collect();
     Ok(summary)
 }
 
@@ -93,8 +96,12 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
     if root.local != "coverage" {
         return Err(xml.wrong_format(root.pos, root.local));
     }
-    let [valid, covered, branches_valid, branches_covered] =
-        root.find(["lines-valid", "lines-covered", "branches-valid", "branches-covered"]);
+    let [valid, covered, branches_valid, branches_covered] = root.find([
+        "lines-valid",
+        "lines-covered",
+        "branches-valid",
+        "branches-covered",
+    ]);
 
     let mut frames = vec![Frame::Other];
     let mut method: Option<(u32, String, String)> = None;
@@ -111,11 +118,14 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
             Ev::Eof => break,
         };
         let parent = frames.last().copied().unwrap_or(Frame::Other);
-        let grandparent = frames.len().checked_sub(2).map_or(Frame::Other, |at| frames[at]);
+        let grandparent = frames
+            .len()
+            .checked_sub(2)
+            .map_or(Frame::Other, |at| frames[at]);
         let frame = match elem.local {
             "class" => {
                 let [filename] = elem.find(["filename"]);
-                let name = filename.map(|attr| xml.value(&attr)).unwrap_or_default();
+                let name = filename.map(|attr| attr.value()).unwrap_or_default();
                 Frame::Class(acc.file(&name))
             }
             "lines" => Frame::Lines,
@@ -123,7 +133,9 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
             "method" => match (parent, grandparent) {
                 (Frame::Methods, Frame::Class(file)) => {
                     let [name, signature] = elem.find(["name", "signature"]);
-                    let text = |attr: Option<Attr<'_>>| attr.map(|a| xml.value(&a).into_owned()).unwrap_or_default();
+                    let text = |attr: Option<Attr<'_>>| {
+                        attr.map(|a| a.value().into_owned()).unwrap_or_default()
+                    };
                     let key = (file, text(name), text(signature));
                     acc.methods.entry(key.clone()).or_insert(false);
                     method = Some(key);
@@ -145,10 +157,8 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
                         slot.branches_hit = slot.branches_hit.max(line.1.branches_hit);
                         slot.branches = slot.branches.max(line.1.branches);
                     }
-                    if let Some(key) = &method {
-                        if line.1.hits > 0 {
-                            acc.methods.insert(key.clone(), true);
-                        }
+                    if let Some(key) = method.as_ref().filter(|_| line.1.hits > 0) {
+                        acc.methods.insert(key.clone(), true);
                     }
                 }
                 Frame::Other
@@ -166,7 +176,7 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
         return Err(xml.no_data("no class line elements and no lines-valid, lines-covered"));
     };
     let number = |attr: &Attr<'_>| {
-        parse_u64(xml.value(attr).trim_ascii())
+        parse_u64(attr.value().trim_ascii())
             .ok_or_else(|| xml.malformed(attr.off, "bad_number", "not an unsigned integer"))
     };
     acc.declared.lines_found = add(acc.declared.lines_found, number(&valid)?);
@@ -188,15 +198,17 @@ fn line(xml: &XmlReader<'_>, elem: &Elem<'_>) -> Result<(u64, Line)> {
     let Some(number) = number else {
         return Err(bad(elem.pos, "line without a number"));
     };
-    let line_number =
-        parse_u64(xml.value(&number).trim_ascii()).ok_or_else(|| bad(number.off, "not an unsigned integer"))?;
+    let line_number = parse_u64(number.value().trim_ascii())
+        .ok_or_else(|| bad(number.off, "not an unsigned integer"))?;
     let hits = match hits {
         None => 0,
-        Some(attr) => parse_u64(xml.value(&attr).trim_ascii()).ok_or_else(|| bad(attr.off, "not an unsigned integer"))?,
+        Some(attr) => parse_u64(attr.value().trim_ascii())
+            .ok_or_else(|| bad(attr.off, "not an unsigned integer"))?,
     };
     let (branches_hit, branches) = match conditions {
         None => (0, 0),
-        Some(attr) => fraction(&xml.value(&attr)).ok_or_else(|| bad(attr.off, "no `(a/b)` in condition-coverage"))?,
+        Some(attr) => fraction(&attr.value())
+            .ok_or_else(|| bad(attr.off, "no `(a/b)` in condition-coverage"))?,
     };
     Ok((
         line_number,

@@ -100,10 +100,10 @@ fn p1_from(line: &str, start: usize) -> Option<Line<'_>> {
     }
     at += 1;
     let save = at;
-    if !(digits(&mut at) && b.get(at) == Some(&b':')) {
-        at = save;
-    } else {
+    if digits(&mut at) && b.get(at) == Some(&b':') {
         at += 1;
+    } else {
+        at = save;
     }
     let rest = line.get(at..)?.strip_prefix(' ')?;
     for (word, level) in [
@@ -161,12 +161,19 @@ fn p2(line: &str) -> Option<Line<'_>> {
         (false, rest.strip_prefix("warning ")?)
     };
     let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let numbers = rest[letters..].bytes().take_while(u8::is_ascii_digit).count();
+    let numbers = rest[letters..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
     if letters == 0 || numbers == 0 || rest.as_bytes().get(letters + numbers) != Some(&b':') {
         return None;
     }
     let code = &rest[..letters + numbers];
-    Some(if is_error { Line::Error(Some(code)) } else { Line::Warning(Some(code)) })
+    Some(if is_error {
+        Line::Error(Some(code))
+    } else {
+        Line::Warning(Some(code))
+    })
 }
 
 /// `^(error|warning)(?:\[[A-Za-z0-9_:]+\])?: (.*)$`, summaries excepted.
@@ -180,7 +187,11 @@ fn p3(line: &str) -> Option<Line<'_>> {
         Some(inner) => {
             let close = inner.find(']')?;
             let code = &inner[..close];
-            if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':') {
+            if code.is_empty()
+                || !code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+            {
                 return None;
             }
             (Some(code), &inner[close + 1..])
@@ -191,7 +202,11 @@ fn p3(line: &str) -> Option<Line<'_>> {
     if is_summary(message) {
         return Some(Line::Summary);
     }
-    Some(if is_error { Line::Error(code) } else { Line::Warning(code) })
+    Some(if is_error {
+        Line::Error(code)
+    } else {
+        Line::Warning(code)
+    })
 }
 
 /// The summaries that P3 does not count.
@@ -200,7 +215,9 @@ fn is_summary(message: &str) -> bool {
         || message.starts_with("could not compile")
         || message.starts_with("build failed")
         || is_warnings_emitted(message)
-        || message.match_indices("generated ").any(|(at, _)| is_generated_tail(&message[at + "generated ".len()..]))
+        || message
+            .match_indices("generated ")
+            .any(|(at, _)| is_generated_tail(&message[at + "generated ".len()..]))
 }
 
 /// `[0-9]+ warnings?( \(.*\))?$` after `generated `.
@@ -224,15 +241,39 @@ mod tests {
     fn patterns_classify_lines() {
         assert_eq!(classify("src/a.c:3:5: error: x"), Line::Error(None));
         assert_eq!(classify("C:\\src\\a.c:3: warning: x"), Line::Warning(None));
-        assert_eq!(classify("a.c:3:5: fatal error: x.h: not found"), Line::Error(None));
+        assert_eq!(
+            classify("a.c:3:5: fatal error: x.h: not found"),
+            Line::Error(None)
+        );
         assert_eq!(classify("/x/y.cpp:10:3: note: here"), Line::Note);
-        assert_eq!(classify("a.c(12,3): error C2065: 'x': undeclared"), Line::Error(Some("C2065")));
-        assert_eq!(classify("a.c(12) : warning C4996: old"), Line::Warning(Some("C4996")));
-        assert_eq!(classify("error[E0308]: mismatched types"), Line::Error(Some("E0308")));
-        assert_eq!(classify("warning: unused variable: `x`"), Line::Warning(None));
-        assert_eq!(classify("error: could not compile `data` (bin \"data\") due to 3 previous errors"), Line::Summary);
-        assert_eq!(classify("warning: `x` (lib) generated 1 warning"), Line::Summary);
-        assert_eq!(classify("warning: `x` (lib) generated 2 warnings (run `cargo fix`)"), Line::Summary);
+        assert_eq!(
+            classify("a.c(12,3): error C2065: 'x': undeclared"),
+            Line::Error(Some("C2065"))
+        );
+        assert_eq!(
+            classify("a.c(12) : warning C4996: old"),
+            Line::Warning(Some("C4996"))
+        );
+        assert_eq!(
+            classify("error[E0308]: mismatched types"),
+            Line::Error(Some("E0308"))
+        );
+        assert_eq!(
+            classify("warning: unused variable: `x`"),
+            Line::Warning(None)
+        );
+        assert_eq!(
+            classify("error: could not compile `data` (bin \"data\") due to 3 previous errors"),
+            Line::Summary
+        );
+        assert_eq!(
+            classify("warning: `x` (lib) generated 1 warning"),
+            Line::Summary
+        );
+        assert_eq!(
+            classify("warning: `x` (lib) generated 2 warnings (run `cargo fix`)"),
+            Line::Summary
+        );
         assert_eq!(classify("warning: 3 warnings emitted"), Line::Summary);
         assert_eq!(classify("1 warning generated."), Line::Other);
         assert_eq!(classify("  src/a.c:3:5: error: indented"), Line::Other);

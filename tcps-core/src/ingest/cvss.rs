@@ -11,23 +11,24 @@ use std::str::FromStr;
 /// Score in tenths (0–100) of a `CVSS:3.0/…` or `CVSS:3.1/…` vector, or
 /// `None` when a base metric is missing, repeated or unknown.
 pub(crate) fn v3_tenths(vector: &str) -> Option<u32> {
-    let body = vector.strip_prefix("CVSS:3.1/").or_else(|| vector.strip_prefix("CVSS:3.0/"))?;
-    let mut metrics: [Option<&str>; 8] = [None; 8];
     const NAMES: [&str; 8] = ["AV", "AC", "PR", "UI", "S", "C", "I", "A"];
+    let body = vector
+        .strip_prefix("CVSS:3.1/")
+        .or_else(|| vector.strip_prefix("CVSS:3.0/"))?;
+    let mut metrics: [Option<&str>; 8] = [None; 8];
     for part in body.split('/') {
         let (name, value) = part.split_once(':')?;
         if name.is_empty() || value.is_empty() {
             return None;
         }
-        if let Some(slot) = NAMES.iter().position(|known| *known == name) {
-            if metrics[slot].replace(value).is_some() {
-                return None;
-            }
+        let slot = NAMES.iter().position(|known| *known == name);
+        if slot.is_some_and(|slot| metrics[slot].replace(value).is_some()) {
+            return None;
         }
     }
-    let [av, ac, pr, ui, s, c, i, a] = metrics;
+    let [av, ac, pr, ui, scope, conf, integ, avail] = metrics;
 
-    let changed = match s? {
+    let changed = match scope? {
         "U" => false,
         "C" => true,
         _ => return None,
@@ -63,14 +64,14 @@ pub(crate) fn v3_tenths(vector: &str) -> Option<u32> {
         "N" => Some(0.0),
         _ => None,
     };
-    let (c, i, a): (f64, f64, f64) = (cia(c)?, cia(i)?, cia(a)?);
+    let (conf, integ, avail): (f64, f64, f64) = (cia(conf)?, cia(integ)?, cia(avail)?);
 
-    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
+    let iss = 1.0 - (1.0 - conf) * (1.0 - integ) * (1.0 - avail);
     let impact = if changed {
-        let d = iss - 0.02;
-        let mut power = d;
+        let base = iss - 0.02;
+        let mut power = base;
         for _ in 0..14 {
-            power *= d;
+            power *= base;
         }
         7.52 * (iss - 0.029) - 3.25 * power
     } else {
@@ -91,7 +92,11 @@ pub(crate) fn v3_tenths(vector: &str) -> Option<u32> {
 /// quality.md's Roundup, giving tenths.
 fn roundup(x: f64) -> u32 {
     let n = (x * 100_000.0).round() as i64;
-    let tenths = if n % 10_000 == 0 { n / 10_000 } else { n / 10_000 + 1 };
+    let tenths = if n % 10_000 == 0 {
+        n / 10_000
+    } else {
+        n / 10_000 + 1
+    };
     tenths.clamp(0, 100) as u32
 }
 
@@ -99,7 +104,9 @@ fn roundup(x: f64) -> u32 {
 /// crate cannot parse it. Threat and environmental metrics are dropped
 /// first, so the score is the base score (CVSS-B).
 pub(crate) fn v4_tenths(vector: &str) -> Option<u32> {
-    const BASE: [&str; 11] = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"];
+    const BASE: [&str; 11] = [
+        "AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA",
+    ];
     if vector.len() > 512 {
         return None;
     }
@@ -108,10 +115,16 @@ pub(crate) fn v4_tenths(vector: &str) -> Option<u32> {
     let body = vector.strip_prefix("CVSS:4.0/")?;
     let base: Vec<&str> = body
         .split('/')
-        .filter(|part| part.split_once(':').is_some_and(|(name, _)| BASE.contains(&name)))
+        .filter(|part| {
+            part.split_once(':')
+                .is_some_and(|(name, _)| BASE.contains(&name))
+        })
         .collect();
     let base_vector = format!("CVSS:4.0/{}", base.join("/"));
-    let score = cvss::v4::Vector::from_str(&base_vector).ok()?.score().value();
+    let score = cvss::v4::Vector::from_str(&base_vector)
+        .ok()?
+        .score()
+        .value();
     if !score.is_finite() {
         return None;
     }
@@ -139,19 +152,40 @@ mod tests {
         for (vector, tenths) in cases {
             assert_eq!(v3_tenths(vector), Some(tenths), "{vector}");
         }
-        assert_eq!(v3_tenths("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), None);
+        assert_eq!(
+            v3_tenths("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            None
+        );
         assert_eq!(v3_tenths("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"), None);
-        assert_eq!(v3_tenths("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), None);
-        assert_eq!(v3_tenths("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O"), Some(98));
+        assert_eq!(
+            v3_tenths("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            None
+        );
+        assert_eq!(
+            v3_tenths("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O"),
+            Some(98)
+        );
     }
 
     #[test]
     fn v4_vectors_score_as_q77() {
         let cases = [
-            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 93),
-            ("CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 85),
-            ("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 23),
-            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                93,
+            ),
+            (
+                "CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                85,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N",
+                23,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
+                0,
+            ),
         ];
         for (vector, tenths) in cases {
             assert_eq!(v4_tenths(vector), Some(tenths), "{vector}");

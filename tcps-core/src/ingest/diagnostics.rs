@@ -85,14 +85,20 @@ impl Tally {
 
     fn code(&mut self, code: Option<&str>) {
         if let Some(code) = code {
-            let slot = self.codes.entry(super::summary::cut(code, super::summary::MAX_TEXT).to_owned()).or_insert(0);
+            let slot = self
+                .codes
+                .entry(super::summary::cut(code, super::summary::MAX_TEXT).to_owned())
+                .or_insert(0);
             *slot = add(*slot, 1);
         }
     }
 
     pub fn finish(self) -> DiagnosticSummary {
         let mut summary = self.summary;
-        summary.codes = Ranking::rank(self.codes.iter().map(|(code, n)| (code.as_str(), *n)), RANK_CAP);
+        summary.codes = Ranking::rank(
+            self.codes.iter().map(|(code, n)| (code.as_str(), *n)),
+            RANK_CAP,
+        );
         summary.first_errors = self.first_errors.items;
         summary.first_errors_total = self.first_errors.total;
         summary

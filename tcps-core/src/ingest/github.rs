@@ -110,25 +110,36 @@ fn items<'v, 'a>(ctx: &Ctx<'_>, doc: &'v Value<'a>) -> Result<Vec<Item<'v, 'a>>>
             .enumerate()
             .map(|(i, element)| plain(element, path_index("$", i)))
             .collect(),
-        Value::Object(_) if doc.has("total_count") && doc.get("items").and_then(Value::as_array).is_some() => doc
-            .get("items")
-            .and_then(Value::as_array)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(i, element)| plain(element, path_index("$.items", i)))
-            .collect(),
-        Value::Object(_) if doc.str_at("type").is_some() && doc.get("payload").is_some_and(Value::is_object) => {
+        Value::Object(_)
+            if doc.has("total_count") && doc.get("items").and_then(Value::as_array).is_some() =>
+        {
+            doc.get("items")
+                .and_then(Value::as_array)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, element)| plain(element, path_index("$.items", i)))
+                .collect()
+        }
+        Value::Object(_)
+            if doc.str_at("type").is_some() && doc.get("payload").is_some_and(Value::is_object) =>
+        {
             let payload = doc.get("payload").unwrap_or(&Value::Null);
-            let (value, path, from_pull_request) = match (payload.get_some("pull_request"), payload.get_some("issue")) {
-                (Some(pr), _) => (pr, "$.payload.pull_request", true),
-                (None, Some(issue)) => (issue, "$.payload.issue", false),
-                (None, None) => return Err(ctx.wrong_format_path("$.payload", "no pull_request or issue")),
-            };
+            let (value, path, from_pull_request) =
+                match (payload.get_some("pull_request"), payload.get_some("issue")) {
+                    (Some(pr), _) => (pr, "$.payload.pull_request", true),
+                    (None, Some(issue)) => (issue, "$.payload.issue", false),
+                    (None, None) => {
+                        return Err(ctx.wrong_format_path("$.payload", "no pull_request or issue"));
+                    }
+                };
             vec![Item {
                 value,
                 path: path.to_owned(),
-                repo: doc.get("repo").and_then(|repo| repo.str_at("name")).map(str::to_owned),
+                repo: doc
+                    .get("repo")
+                    .and_then(|repo| repo.str_at("name"))
+                    .map(str::to_owned),
                 action: payload.str_at("action").map(str::to_owned),
                 from_pull_request,
             }]
@@ -146,7 +157,10 @@ fn items<'v, 'a>(ctx: &Ctx<'_>, doc: &'v Value<'a>) -> Result<Vec<Item<'v, 'a>>>
             vec![Item {
                 value,
                 path: path.to_owned(),
-                repo: doc.get("repository").and_then(|repo| repo.str_at("full_name")).map(str::to_owned),
+                repo: doc
+                    .get("repository")
+                    .and_then(|repo| repo.str_at("full_name"))
+                    .map(str::to_owned),
                 action: doc.str_at("action").map(str::to_owned),
                 from_pull_request: pr.is_some(),
             }]
@@ -160,7 +174,11 @@ fn items<'v, 'a>(ctx: &Ctx<'_>, doc: &'v Value<'a>) -> Result<Vec<Item<'v, 'a>>>
             && value.str_at("title").is_some()
             && value.str_at("state").is_some();
         if !issue_like {
-            let found = if value.is_object() { "an object that is not an issue" } else { value.type_name() };
+            let found = if value.is_object() {
+                "an object that is not an issue"
+            } else {
+                value.type_name()
+            };
             return Err(ctx.wrong_format_path(&item.path, found));
         }
     }
@@ -173,13 +191,23 @@ fn summarise(ctx: &Ctx<'_>, item: &Item<'_, '_>) -> Result<IssueSummary> {
     let time = |key: &str| -> Result<Option<i64>> {
         match v.get_some(key) {
             None => Ok(None),
-            Some(value) => value.as_str().and_then(parse_rfc3339).map(Some).ok_or_else(|| {
-                ctx.malformed_path(&format!("{}.{key}", item.path), "bad_timestamp", "not an rfc 3339 time")
-            }),
+            Some(value) => value
+                .as_str()
+                .and_then(parse_rfc3339)
+                .map(Some)
+                .ok_or_else(|| {
+                    ctx.malformed_path(
+                        &format!("{}.{key}", item.path),
+                        "bad_timestamp",
+                        "not an rfc 3339 time",
+                    )
+                }),
         }
     };
 
-    let is_pr = item.from_pull_request || v.has("pull_request") || v.get("head").is_some_and(Value::is_object);
+    let is_pr = item.from_pull_request
+        || v.has("pull_request")
+        || v.get("head").is_some_and(Value::is_object);
     let repo = item
         .repo
         .clone()
@@ -193,7 +221,9 @@ fn summarise(ctx: &Ctx<'_>, item: &Item<'_, '_>) -> Result<IssueSummary> {
     let merged = is_pr.then(|| {
         matches!(v.get("merged"), Some(Value::Bool(true)))
             || v.get_some("merged_at").is_some()
-            || v.get("pull_request").and_then(|pr| pr.get_some("merged_at")).is_some()
+            || v.get("pull_request")
+                .and_then(|pr| pr.get_some("merged_at"))
+                .is_some()
     });
     let labels = v
         .get("labels")
@@ -212,7 +242,11 @@ fn summarise(ctx: &Ctx<'_>, item: &Item<'_, '_>) -> Result<IssueSummary> {
     };
 
     Ok(IssueSummary {
-        kind: if is_pr { IssueKind::PullRequest } else { IssueKind::Issue },
+        kind: if is_pr {
+            IssueKind::PullRequest
+        } else {
+            IssueKind::Issue
+        },
         repo,
         number: v.get("number").and_then(Value::as_u64).unwrap_or(0),
         title: text("title").unwrap_or_default(),
@@ -222,9 +256,15 @@ fn summarise(ctx: &Ctx<'_>, item: &Item<'_, '_>) -> Result<IssueSummary> {
         locked: matches!(v.get("locked"), Some(Value::Bool(true))),
         merged,
         labels,
-        milestone: v.get("milestone").and_then(|m| m.str_at("title")).map(str::to_owned),
+        milestone: v
+            .get("milestone")
+            .and_then(|m| m.str_at("title"))
+            .map(str::to_owned),
         assignees,
-        author: v.get("user").and_then(|user| user.str_at("login")).map(str::to_owned),
+        author: v
+            .get("user")
+            .and_then(|user| user.str_at("login"))
+            .map(str::to_owned),
         url: text("html_url"),
         action: item.action.clone(),
         created_ms: time("created_at")?,

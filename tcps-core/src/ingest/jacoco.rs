@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::coverage::{CoverageBasis, CoverageSummary, Counts};
+use super::coverage::{Counts, CoverageBasis, CoverageSummary};
 use super::fail::Ctx;
 use super::summary::{Source, add};
 use super::text::parse_u64;
@@ -31,7 +31,10 @@ pub fn jacoco_many(inputs: &[Input<'_>], limits: &Limits) -> Result<CoverageSumm
         read(&mut acc, *input, limits)?;
     }
     let mut summary = acc.finish();
-    summary.sources = inputs.iter().map(|input| Source::of(Format::Jacoco, *input)).collect();
+    summary.sources = inputs
+        .iter()
+        .map(|input| Source::of(Format::Jacoco, *input))
+        .collect();
     Ok(summary)
 }
 
@@ -110,17 +113,23 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
             }
             Ev::Eof => break,
         };
-        let number = |attr: Option<Attr<'_>>| attr.map(|a| parse_u64(xml.value(&a).trim_ascii()).ok_or(a.off));
+        let number =
+            |attr: Option<Attr<'_>>| attr.map(|a| parse_u64(a.value().trim_ascii()).ok_or(a.off));
         let frame = match (elem.local, frames.last()) {
             ("package", _) => {
                 let [name] = elem.find(["name"]);
-                packages.push(name.map(|attr| xml.value(&attr).into_owned()).unwrap_or_default());
+                packages.push(
+                    name.map(|attr| attr.value().into_owned())
+                        .unwrap_or_default(),
+                );
                 Frame::Package
             }
             ("sourcefile", _) => {
                 let package = packages.last().cloned().unwrap_or_default();
                 let [name] = elem.find(["name"]);
-                let name = name.map(|attr| xml.value(&attr).into_owned()).unwrap_or_default();
+                let name = name
+                    .map(|attr| attr.value().into_owned())
+                    .unwrap_or_default();
                 let next = acc.files.len() as u32;
                 Frame::Sourcefile(*acc.files.entry((package, name)).or_insert(next))
             }
@@ -135,7 +144,10 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
                     }
                     None => None,
                 };
-                let (mi, ci) = (number(mi).and_then(Result::ok), number(ci).and_then(Result::ok));
+                let (mi, ci) = (
+                    number(mi).and_then(Result::ok),
+                    number(ci).and_then(Result::ok),
+                );
                 usable &= mi.is_some() && ci.is_some();
                 let nr_value = take(number(nr));
                 let mb = take(number(mb)).unwrap_or(0);
@@ -160,7 +172,7 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
             ("counter", _) if frames.len() == 1 => {
                 let [kind, missed, covered] = elem.find(["type", "missed", "covered"]);
                 if let Some(kind) = kind {
-                    let kind = xml.value(&kind).into_owned();
+                    let kind = kind.value().into_owned();
                     let (missed, covered) = (number(missed), number(covered));
                     let bad_at = [missed, covered]
                         .into_iter()
@@ -187,7 +199,11 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
         match counters.get(kind) {
             None => Ok(None),
             Some((Some(missed), Some(covered), _)) => Ok(Some((add(*missed, *covered), *covered))),
-            Some((_, _, at)) => Err(xml.malformed(*at, "bad_number", "counter without integer missed and covered")),
+            Some((_, _, at)) => Err(xml.malformed(
+                *at,
+                "bad_number",
+                "counter without integer missed and covered",
+            )),
         }
     };
 
@@ -200,7 +216,11 @@ fn read(acc: &mut Acc, input: Input<'_>, limits: &Limits) -> Result<()> {
         for raw in lines {
             let (Some(nr), None) = (raw.nr, raw.bad) else {
                 let at = raw.bad.unwrap_or(0);
-                return Err(xml.malformed(at, "bad_number", "line attribute not an unsigned integer"));
+                return Err(xml.malformed(
+                    at,
+                    "bad_number",
+                    "line attribute not an unsigned integer",
+                ));
             };
             let slot = acc.lines.entry((raw.file, nr)).or_default();
             slot.mi = slot.mi.max(raw.line.mi);

@@ -172,7 +172,9 @@ impl<'a, 'c> Json<'a, 'c> {
     pub fn add_nodes(&mut self, n: u64) -> Result<()> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.limits.max_nodes {
-            return Err(self.ctx.too_large(Some(self.pos), "max_nodes", self.limits.max_nodes));
+            return Err(self
+                .ctx
+                .too_large(Some(self.pos), "max_nodes", self.limits.max_nodes));
         }
         Ok(())
     }
@@ -237,7 +239,8 @@ impl<'a, 'c> Json<'a, 'c> {
     /// Reads a string value; the reader is at its opening quote.
     pub fn string(&mut self) -> Result<Cow<'a, str>> {
         self.node()?;
-        self.string_raw(true).map(|s| s.unwrap_or(Cow::Borrowed("")))
+        self.string_raw(true)
+            .map(|s| s.unwrap_or(Cow::Borrowed("")))
     }
 
     /// Reads a string; builds its text only when `keep`.
@@ -253,13 +256,20 @@ impl<'a, 'c> Json<'a, 'c> {
         let mut run = self.pos;
         loop {
             let rest = &self.b[self.pos..];
-            let Some(at) = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) else {
+            let Some(at) = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            else {
                 self.pos = self.b.len();
                 return Err(self.ctx.eof());
             };
             self.pos += at;
             if self.pos - content > limit {
-                return Err(self.ctx.too_large(Some(start), "max_attr_bytes", self.limits.max_attr_bytes));
+                return Err(self.ctx.too_large(
+                    Some(start),
+                    "max_attr_bytes",
+                    self.limits.max_attr_bytes,
+                ));
             }
             match self.b[self.pos] {
                 b'"' => {
@@ -340,7 +350,9 @@ impl<'a, 'c> Json<'a, 'c> {
             let Some(&c) = self.b.get(self.pos) else {
                 return Err(self.ctx.eof());
             };
-            let digit = char::from(c).to_digit(16).ok_or_else(|| self.syntax("invalid \\u escape"))?;
+            let digit = char::from(c)
+                .to_digit(16)
+                .ok_or_else(|| self.syntax("invalid \\u escape"))?;
             value = value * 16 + digit;
             self.pos += 1;
         }
@@ -412,7 +424,9 @@ impl<'a, 'c> Json<'a, 'c> {
         match self.b.get(self.pos) {
             Some(b'"') => {
                 self.node()?;
-                Ok(Value::String(self.string_raw(true)?.unwrap_or(Cow::Borrowed(""))))
+                Ok(Value::String(
+                    self.string_raw(true)?.unwrap_or(Cow::Borrowed("")),
+                ))
             }
             Some(b't') => {
                 self.node()?;
@@ -698,7 +712,8 @@ mod tests {
 
     #[test]
     fn documents_parse_into_trees() {
-        let value = parse(r#" {"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\n"}, "a": 7} "#).unwrap();
+        let value =
+            parse(r#" {"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\n"}, "a": 7} "#).unwrap();
         assert_eq!(value.get("a"), Some(&Value::Number("7")));
         assert_eq!(value.get("b").and_then(|b| b.str_at("c")), Some("xé\n"));
     }
@@ -714,10 +729,24 @@ mod tests {
 
     #[test]
     fn bad_documents_fail_with_positions() {
-        for text in ["{", "[1,]", "{\"a\" 1}", "01", "-", "1.", "\"\\x\"", "[1] 2", "tru", "\"a\nb\""] {
+        for text in [
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "-",
+            "1.",
+            "\"\\x\"",
+            "[1] 2",
+            "tru",
+            "\"a\nb\"",
+        ] {
             assert!(parse(text).is_err(), "{text}");
         }
         let error = parse("[1,\n 2,\n x]").unwrap_err();
-        assert_eq!(error.to_string(), "sarif input `t.json` at 3:2: json syntax: expected a value");
+        assert_eq!(
+            error.to_string(),
+            "sarif input `t.json` at 3:2: json syntax: expected a value"
+        );
     }
 }

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::coverage::{CoverageBasis, CoverageSummary, Counts, is_hit};
+use super::coverage::{Counts, CoverageBasis, CoverageSummary, is_hit};
 use super::fail::Ctx;
 use super::summary::{Source, add};
 use super::text::{bom_len, is_blank, parse_u64_bytes};
@@ -33,7 +33,10 @@ pub fn lcov_many(inputs: &[Input<'_>], limits: &Limits) -> Result<CoverageSummar
         read(&mut files, *input, limits)?;
     }
     let mut summary = files.finish();
-    summary.sources = inputs.iter().map(|input| Source::of(Format::Lcov, *input)).collect();
+    summary.sources = inputs
+        .iter()
+        .map(|input| Source::of(Format::Lcov, *input))
+        .collect();
     Ok(summary)
 }
 
@@ -123,7 +126,9 @@ impl<'a> Reader<'a> {
     fn line(&mut self, files: &mut Files<'a>, text: &'a [u8], at: usize) -> Result<()> {
         if text == b"end_of_record" {
             if self.open.take().is_none() {
-                return Err(self.ctx.malformed(at, "record_outside", "end_of_record without SF"));
+                return Err(self
+                    .ctx
+                    .malformed(at, "record_outside", "end_of_record without SF"));
             }
             self.fnl.clear();
             return Ok(());
@@ -137,7 +142,11 @@ impl<'a> Reader<'a> {
             b"TN" => Ok(()),
             b"SF" => {
                 if self.open.is_some() {
-                    return Err(self.ctx.malformed(at, "record_nesting", "SF inside an open record"));
+                    return Err(self.ctx.malformed(
+                        at,
+                        "record_nesting",
+                        "SF inside an open record",
+                    ));
                 }
                 let path = String::from_utf8_lossy(value);
                 let next = files.files.len();
@@ -149,17 +158,22 @@ impl<'a> Reader<'a> {
                 self.records += 1;
                 Ok(())
             }
-            b"DA" | b"BRDA" | b"FN" | b"FNDA" | b"FNL" | b"FNA" | b"LF" | b"LH" | b"BRF" | b"BRH"
-            | b"FNF" | b"FNH" => {
+            b"DA" | b"BRDA" | b"FN" | b"FNDA" | b"FNL" | b"FNA" | b"LF" | b"LH" | b"BRF"
+            | b"BRH" | b"FNF" | b"FNH" => {
                 let Some(index) = self.open else {
-                    let detail = format!("{} outside SF … end_of_record", String::from_utf8_lossy(key));
+                    let detail = format!(
+                        "{} outside SF … end_of_record",
+                        String::from_utf8_lossy(key)
+                    );
                     return Err(self.ctx.malformed(at, "record_outside", &detail));
                 };
                 let file = &mut files.files[index];
                 self.data(file, key, value, at)
             }
             _ if !key.is_empty()
-                && key.iter().all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+                && key
+                    .iter()
+                    .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
             {
                 Ok(())
             }
@@ -199,7 +213,9 @@ impl<'a> Reader<'a> {
                 let (line, rest) = split_once(value).ok_or_else(syntax)?;
                 number(line)?;
                 let name = match split_once(rest) {
-                    Some((end, name)) if !end.is_empty() && end.iter().all(u8::is_ascii_digit) => name,
+                    Some((end, name)) if !end.is_empty() && end.iter().all(u8::is_ascii_digit) => {
+                        name
+                    }
                     _ => rest,
                 };
                 file.fn_names.push((String::from_utf8_lossy(name), false));
@@ -254,7 +270,8 @@ impl<'a> Reader<'a> {
 
     fn bad_number(&self, at: usize, text: &[u8]) -> crate::Error {
         let shown = String::from_utf8_lossy(&text[..text.len().min(64)]).into_owned();
-        self.ctx.malformed(at, "bad_number", &format!("`{shown}` is not a number"))
+        self.ctx
+            .malformed(at, "bad_number", &format!("`{shown}` is not a number"))
     }
 }
 
@@ -269,9 +286,9 @@ impl Files<'_> {
         let mut bases = Vec::new();
         let files = self.files.len() as u64;
         for file in self.files {
-            let (file_counts, basis) = file.finish();
-            counts.add(&file_counts);
-            bases.extend(basis);
+            let (per_file, file_basis) = file.finish();
+            counts.add(&per_file);
+            bases.extend(file_basis);
         }
         counts.into_summary(files, CoverageBasis::of(bases))
     }
@@ -319,7 +336,8 @@ impl File<'_> {
         };
 
         if self.has_branches {
-            self.branches.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+            self.branches
+                .sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
             let mut index = 0;
             while index < self.branches.len() {
                 let key = &self.branches[index];

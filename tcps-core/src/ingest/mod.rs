@@ -38,6 +38,9 @@
 //! Choices where quality.md is silent are written down on the function
 //! that makes them.
 
+// Product names (JUnit, JaCoCo, CycloneDX, RustSec) are not code.
+#![allow(clippy::doc_markdown)]
+
 mod cobertura;
 mod compiler_log;
 mod coverage;

@@ -174,7 +174,13 @@ fn advisory(ctx: &Ctx<'_>, record: &Value<'_>, path: &str) -> Result<OsvSummary>
                 .as_str()
                 .and_then(parse_rfc3339)
                 .map(Some)
-                .ok_or_else(|| ctx.malformed_path(&format!("{path}.{key}"), "bad_timestamp", "not an rfc 3339 time")),
+                .ok_or_else(|| {
+                    ctx.malformed_path(
+                        &format!("{path}.{key}"),
+                        "bad_timestamp",
+                        "not an rfc 3339 time",
+                    )
+                }),
         }
     };
 
@@ -189,7 +195,10 @@ fn advisory(ctx: &Ctx<'_>, record: &Value<'_>, path: &str) -> Result<OsvSummary>
     aliases.sort();
     aliases.dedup();
 
-    let affected = record.get("affected").and_then(Value::as_array).unwrap_or_default();
+    let affected = record
+        .get("affected")
+        .and_then(Value::as_array)
+        .unwrap_or_default();
     let packages: BTreeSet<OsvPackage> = affected
         .iter()
         .filter_map(|entry| {
@@ -220,7 +229,11 @@ fn advisory(ctx: &Ctx<'_>, record: &Value<'_>, path: &str) -> Result<OsvSummary>
 }
 
 /// The rules of quality.md 8.12, first that applies.
-fn rate(id: &str, record: &Value<'_>, affected: &[Value<'_>]) -> (Rating, Option<u32>, RatingSource, Vec<String>) {
+fn rate(
+    id: &str,
+    record: &Value<'_>,
+    affected: &[Value<'_>],
+) -> (Rating, Option<u32>, RatingSource, Vec<String>) {
     if id.starts_with("MAL-") {
         return (Rating::Critical, None, RatingSource::Malicious, Vec::new());
     }
@@ -235,7 +248,11 @@ fn rate(id: &str, record: &Value<'_>, affected: &[Value<'_>]) -> (Rating, Option
 
     let mut bad_vectors = Vec::new();
     for (kind, source, score) in [
-        ("CVSS_V4", RatingSource::CvssV4, v4_tenths as fn(&str) -> Option<u32>),
+        (
+            "CVSS_V4",
+            RatingSource::CvssV4,
+            v4_tenths as fn(&str) -> Option<u32>,
+        ),
         ("CVSS_V3", RatingSource::CvssV3, v3_tenths),
     ] {
         let mut best: Option<u32> = None;
@@ -250,16 +267,31 @@ fn rate(id: &str, record: &Value<'_>, affected: &[Value<'_>]) -> (Rating, Option
         }
     }
 
-    let words = std::iter::once(record.get("database_specific").and_then(|d| d.str_at("severity")))
-        .chain(affected.iter().flat_map(|entry| {
-            [
-                entry.get("ecosystem_specific").and_then(|e| e.str_at("severity")),
-                entry.get("database_specific").and_then(|d| d.str_at("severity")),
-            ]
-        }))
-        .flatten()
-        .chain(entries.iter().filter(|(t, _)| *t == "Ubuntu").map(|(_, word)| *word));
-    let text = words.filter_map(word_rating).max_by_key(|rating| rating.rank());
+    let words = std::iter::once(
+        record
+            .get("database_specific")
+            .and_then(|d| d.str_at("severity")),
+    )
+    .chain(affected.iter().flat_map(|entry| {
+        [
+            entry
+                .get("ecosystem_specific")
+                .and_then(|e| e.str_at("severity")),
+            entry
+                .get("database_specific")
+                .and_then(|d| d.str_at("severity")),
+        ]
+    }))
+    .flatten()
+    .chain(
+        entries
+            .iter()
+            .filter(|(t, _)| *t == "Ubuntu")
+            .map(|(_, word)| *word),
+    );
+    let text = words
+        .filter_map(word_rating)
+        .max_by_key(|rating| rating.rank());
     match text {
         Some(rating) => (rating, None, RatingSource::Text, bad_vectors),
         None => (Rating::Unknown, None, RatingSource::None, bad_vectors),
@@ -268,7 +300,11 @@ fn rate(id: &str, record: &Value<'_>, affected: &[Value<'_>]) -> (Rating, Option
 
 /// A textual severity word, ASCII case-insensitive.
 fn word_rating(word: &str) -> Option<Rating> {
-    let is = |names: &[&str]| names.iter().any(|name| word.trim_ascii().eq_ignore_ascii_case(name));
+    let is = |names: &[&str]| {
+        names
+            .iter()
+            .any(|name| word.trim_ascii().eq_ignore_ascii_case(name))
+    };
     if is(&["critical"]) {
         Some(Rating::Critical)
     } else if is(&["high", "important"]) {

@@ -67,13 +67,21 @@ pub fn rustc_json_many(inputs: &[Input<'_>], limits: &Limits) -> Result<Diagnost
 }
 
 fn is_limit(error: &crate::Error) -> bool {
-    matches!(error, crate::Error::IngestTooDeep(_) | crate::Error::IngestTooLarge(_))
+    matches!(
+        error,
+        crate::Error::IngestTooDeep(_) | crate::Error::IngestTooLarge(_)
+    )
 }
 
 fn diagnostic(tally: &mut Tally, seen: &mut HashSet<Vec<String>>, object: &Value<'_>) {
-    let diag = if object.str_at("reason") == Some("compiler-message") && object.get("message").is_some_and(Value::is_object) {
+    let diag = if object.str_at("reason") == Some("compiler-message")
+        && object.get("message").is_some_and(Value::is_object)
+    {
         object.get("message")
-    } else if !object.has("reason") && object.str_at("message").is_some() && object.str_at("level").is_some() {
+    } else if !object.has("reason")
+        && object.str_at("message").is_some()
+        && object.str_at("level").is_some()
+    {
         Some(object)
     } else {
         None
@@ -91,28 +99,46 @@ fn diagnostic(tally: &mut Tally, seen: &mut HashSet<Vec<String>>, object: &Value
 
     let message = diag.str_at("message").unwrap_or("");
     let code = diag.get("code").and_then(|code| code.str_at("code"));
-    let spans = diag.get("spans").and_then(Value::as_array).unwrap_or_default();
-    if spans.is_empty() && code.is_none() && (message.starts_with("aborting due to") || is_warnings_emitted(message)) {
+    let spans = diag
+        .get("spans")
+        .and_then(Value::as_array)
+        .unwrap_or_default();
+    if spans.is_empty()
+        && code.is_none()
+        && (message.starts_with("aborting due to") || is_warnings_emitted(message))
+    {
         bump(&mut tally.summary.summaries);
         return;
     }
 
-    let primary = spans.iter().find(|span| matches!(span.get("is_primary"), Some(Value::Bool(true))));
+    let primary = spans
+        .iter()
+        .find(|span| matches!(span.get("is_primary"), Some(Value::Bool(true))));
     let position = primary.map(|span| {
         let number = |key: &str| match span.get(key) {
             Some(Value::Number(text)) => (*text).to_owned(),
             Some(Value::String(text)) => text.to_string(),
             _ => String::new(),
         };
-        (span.str_at("file_name").unwrap_or("").to_owned(), number("line_start"), number("column_start"))
+        (
+            span.str_at("file_name").unwrap_or("").to_owned(),
+            number("line_start"),
+            number("column_start"),
+        )
     });
 
-    let key = match diag.str_at("rendered") {
-        Some(rendered) => vec![level.to_owned(), rendered.to_owned()],
-        None => {
-            let (file, line, column) = position.clone().unwrap_or_default();
-            vec![level.to_owned(), code.unwrap_or("").to_owned(), message.to_owned(), file, line, column]
-        }
+    let key = if let Some(rendered) = diag.str_at("rendered") {
+        vec![level.to_owned(), rendered.to_owned()]
+    } else {
+        let (file, line, column) = position.clone().unwrap_or_default();
+        vec![
+            level.to_owned(),
+            code.unwrap_or("").to_owned(),
+            message.to_owned(),
+            file,
+            line,
+            column,
+        ]
     };
     if !seen.insert(key) {
         bump(&mut tally.summary.duplicates);

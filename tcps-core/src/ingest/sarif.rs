@@ -182,13 +182,12 @@ fn read_log<'a>(json: &mut Json<'a, '_>) -> Result<Log<'a>> {
     json.object(|json, key| {
         match &*key {
             "version" => {
-                log.version = match json.peek() {
-                    Peek::String => Field::Given(json.string()?),
-                    _ => {
-                        let found = type_of(json);
-                        json.skip()?;
-                        Field::Wrong(found)
-                    }
+                log.version = if json.peek() == Peek::String {
+                    Field::Given(json.string()?)
+                } else {
+                    let found = type_of(json);
+                    json.skip()?;
+                    Field::Wrong(found)
                 };
             }
             "runs" => {
@@ -219,68 +218,66 @@ fn read_log<'a>(json: &mut Json<'a, '_>) -> Result<Log<'a>> {
 
 fn read_run<'a>(json: &mut Json<'a, '_>) -> Result<Run<'a>> {
     let mut run = Run::default();
-    json.object(|json, key| {
-        match &*key {
-            "tool" => {
-                run.driver_name = None;
-                run.driver_rules.clear();
-                run.extensions.clear();
-                if json.peek() != Peek::Object {
-                    return json.skip();
+    json.object(|json, key| match &*key {
+        "tool" => {
+            run.driver_name = None;
+            run.driver_rules.clear();
+            run.extensions.clear();
+            if json.peek() != Peek::Object {
+                return json.skip();
+            }
+            json.object(|json, key| match &*key {
+                "driver" if json.peek() == Peek::Object => {
+                    let (name, rules) = read_component(json)?;
+                    run.driver_name = name;
+                    run.driver_rules = rules;
+                    Ok(())
                 }
-                json.object(|json, key| match &*key {
-                    "driver" if json.peek() == Peek::Object => {
-                        let (name, rules) = read_component(json)?;
-                        run.driver_name = name;
-                        run.driver_rules = rules;
+                "extensions" if json.peek() == Peek::Array => {
+                    let mut extensions = Vec::new();
+                    json.array(|json, _| {
+                        if json.peek() == Peek::Object {
+                            extensions.push(read_component(json)?.1);
+                        } else {
+                            json.skip()?;
+                            extensions.push(Vec::new());
+                        }
                         Ok(())
-                    }
-                    "extensions" if json.peek() == Peek::Array => {
-                        let mut extensions = Vec::new();
-                        json.array(|json, _| {
-                            if json.peek() == Peek::Object {
-                                extensions.push(read_component(json)?.1);
-                            } else {
-                                json.skip()?;
-                                extensions.push(Vec::new());
-                            }
-                            Ok(())
-                        })?;
-                        run.extensions = extensions;
-                        Ok(())
-                    }
-                    _ => json.skip(),
-                })
-            }
-            "results" => {
-                run.results = match json.peek() {
-                    Peek::Array => {
-                        let mut results = Vec::new();
-                        json.array(|json, _| {
-                            if json.peek() == Peek::Object {
-                                results.push(Ok(read_result(json)?));
-                            } else {
-                                json.skip()?;
-                                results.push(Err(()));
-                            }
-                            Ok(())
-                        })?;
-                        Field::Given(results)
-                    }
-                    _ if json.at_null() => {
-                        json.skip()?;
-                        Field::Absent
-                    }
-                    _ => {
-                        let found = type_of(json);
-                        json.skip()?;
-                        Field::Wrong(found)
-                    }
-                };
-                Ok(())
-            }
-            _ => json.skip(),
+                    })?;
+                    run.extensions = extensions;
+                    Ok(())
+                }
+                _ => json.skip(),
+            })
         }
+        "results" => {
+            run.results = match json.peek() {
+                Peek::Array => {
+                    let mut results = Vec::new();
+                    json.array(|json, _| {
+                        if json.peek() == Peek::Object {
+                            results.push(Ok(read_result(json)?));
+                        } else {
+                            json.skip()?;
+                            results.push(Err(()));
+                        }
+                        Ok(())
+                    })?;
+                    Field::Given(results)
+                }
+                _ if json.at_null() => {
+                    json.skip()?;
+                    Field::Absent
+                }
+                _ => {
+                    let found = type_of(json);
+                    json.skip()?;
+                    Field::Wrong(found)
+                }
+            };
+            Ok(())
+        }
+        _ => json.skip(),
     })?;
     Ok(run)
 }
@@ -304,14 +301,18 @@ fn read_component<'a>(json: &mut Json<'a, '_>) -> Result<(Option<String>, Vec<Ru
                             rule.id = json.string_or_skip()?;
                             Ok(())
                         }
-                        "defaultConfiguration" if json.peek() == Peek::Object => json.object(|json, key| {
-                            if &*key == "level" {
-                                rule.level = json.string_or_skip()?.and_then(|level| Level::parse(&level));
-                                Ok(())
-                            } else {
-                                json.skip()
-                            }
-                        }),
+                        "defaultConfiguration" if json.peek() == Peek::Object => {
+                            json.object(|json, key| {
+                                if &*key == "level" {
+                                    rule.level = json
+                                        .string_or_skip()?
+                                        .and_then(|level| Level::parse(&level));
+                                    Ok(())
+                                } else {
+                                    json.skip()
+                                }
+                            })
+                        }
                         _ => json.skip(),
                     })?;
                 } else {
@@ -336,7 +337,10 @@ fn read_result<'a>(json: &mut Json<'a, '_>) -> Result<Record<'a>> {
                     None
                 } else {
                     match json.string_or_skip()? {
-                        Some(text) => Some(Level::parse(&text).ok_or_else(|| format!("`{}`", super::summary::cut(&text, 64)))),
+                        Some(text) => Some(
+                            Level::parse(&text)
+                                .ok_or_else(|| format!("`{}`", super::summary::cut(&text, 64))),
+                        ),
                         None => Some(Err("not a string".to_owned())),
                     }
                 };
@@ -383,7 +387,9 @@ fn read_result<'a>(json: &mut Json<'a, '_>) -> Result<Record<'a>> {
             }
             "suppressions" => record.suppressed = suppressed(json)?,
             "baselineState" => {
-                record.baseline_absent = json.string_or_skip()?.is_some_and(|state| state == "absent");
+                record.baseline_absent = json
+                    .string_or_skip()?
+                    .is_some_and(|state| state == "absent");
             }
             _ => json.skip()?,
         }
@@ -420,7 +426,8 @@ fn suppressed(json: &mut Json<'_, '_>) -> Result<bool> {
                 json.skip()?;
                 true
             } else {
-                json.string_or_skip()?.is_some_and(|status| status == "accepted")
+                json.string_or_skip()?
+                    .is_some_and(|status| status == "accepted")
             };
             Ok(())
         })?;
@@ -462,7 +469,11 @@ fn count(ctx: &Ctx<'_>, log: Log<'_>) -> Result<SarifSummary> {
         };
         match &run.results {
             Field::Wrong(found) => {
-                return Err(ctx.malformed_path(&format!("{run_path}.results"), "not_an_array", found));
+                return Err(ctx.malformed_path(
+                    &format!("{run_path}.results"),
+                    "not_an_array",
+                    found,
+                ));
             }
             Field::Given(results) => {
                 if let Some(j) = results.iter().position(std::result::Result::is_err) {
@@ -479,7 +490,9 @@ fn count(ctx: &Ctx<'_>, log: Log<'_>) -> Result<SarifSummary> {
     let mut rules: HashMap<Cow<'_, str>, u64> = HashMap::new();
     for (i, run) in runs_checked.iter().enumerate() {
         bump(&mut summary.runs);
-        summary.tools.push(run.driver_name.clone().unwrap_or_default());
+        summary
+            .tools
+            .push(run.driver_name.clone().unwrap_or_default());
         let Field::Given(results) = &run.results else {
             continue;
         };
@@ -513,13 +526,20 @@ fn count(ctx: &Ctx<'_>, log: Log<'_>) -> Result<SarifSummary> {
                 Level::None => bump(&mut summary.none),
             }
             if matches!(level, Level::Error | Level::Warning) {
-                let id = record.rule_id.clone().or_else(|| record.rule_object_id.clone()).unwrap_or_default();
+                let id = record
+                    .rule_id
+                    .clone()
+                    .or_else(|| record.rule_object_id.clone())
+                    .unwrap_or_default();
                 let slot = rules.entry(id).or_insert(0);
                 *slot = add(*slot, 1);
             }
         }
     }
-    summary.top_rules = Ranking::rank(rules.iter().map(|(id, count)| (id.as_ref(), *count)), RANK_CAP);
+    summary.top_rules = Ranking::rank(
+        rules.iter().map(|(id, count)| (id.as_ref(), *count)),
+        RANK_CAP,
+    );
     Ok(summary)
 }
 
@@ -530,23 +550,37 @@ fn rule_of<'r, 'a>(
     record: &Record<'a>,
     by_id: &mut Option<HashMap<&'r str, &'r Rule<'a>>>,
 ) -> Option<&'r Rule<'a>> {
-    let at = |rules: &'r [Rule<'a>], index: u64| usize::try_from(index).ok().and_then(|i| rules.get(i));
+    let at =
+        |rules: &'r [Rule<'a>], index: u64| usize::try_from(index).ok().and_then(|i| rules.get(i));
     if let Some(index) = record.rule_ref_index {
         let rules = match record.component_index {
-            Some(k) => usize::try_from(k).ok().and_then(|k| run.extensions.get(k)).map(Vec::as_slice),
+            Some(k) => usize::try_from(k)
+                .ok()
+                .and_then(|k| run.extensions.get(k))
+                .map(Vec::as_slice),
             None => Some(run.driver_rules.as_slice()),
         };
         if let Some(rule) = rules.and_then(|rules| at(rules, index)) {
             return Some(rule);
         }
     }
-    if let Some(rule) = record.rule_index.and_then(|index| at(&run.driver_rules, index)) {
+    if let Some(rule) = record
+        .rule_index
+        .and_then(|index| at(&run.driver_rules, index))
+    {
         return Some(rule);
     }
-    let id = record.rule_id.as_deref().or(record.rule_object_id.as_deref())?;
+    let id = record
+        .rule_id
+        .as_deref()
+        .or(record.rule_object_id.as_deref())?;
     let map = by_id.get_or_insert_with(|| {
         let mut map = HashMap::new();
-        for rule in run.driver_rules.iter().chain(run.extensions.iter().flatten()) {
+        for rule in run
+            .driver_rules
+            .iter()
+            .chain(run.extensions.iter().flatten())
+        {
             if let Some(rule_id) = rule.id.as_deref() {
                 map.entry(rule_id).or_insert(rule);
             }

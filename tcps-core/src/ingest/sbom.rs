@@ -55,10 +55,17 @@ pub fn sbom(input: Input<'_>, limits: &Limits) -> Result<SbomSummary> {
     if is_blank(body) {
         return Err(ctx.empty());
     }
-    if let Some(at) = body.iter().position(|b| !b.is_ascii_whitespace()) {
-        if body[at] == b'<' {
-            return Err(ctx.at(Kind::Unsupported, base + at, "unsupported", "xml sbom (only json is read)"));
-        }
+    if let Some(at) = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .filter(|&at| body[at] == b'<')
+    {
+        return Err(ctx.at(
+            Kind::Unsupported,
+            base + at,
+            "unsupported",
+            "xml sbom (only json is read)",
+        ));
     }
 
     let doc = parse_document(&ctx, limits)?;
@@ -100,10 +107,16 @@ fn count(summary: &mut SbomSummary, licence: Option<String>) {
 }
 
 fn cyclonedx(doc: &Value<'_>) -> SbomSummary {
-    let mut summary = empty(SbomFormat::Cyclonedx, doc.str_at("specVersion").unwrap_or(""));
+    let mut summary = empty(
+        SbomFormat::Cyclonedx,
+        doc.str_at("specVersion").unwrap_or(""),
+    );
     let mut pending: Vec<&Value<'_>> = vec![doc];
     while let Some(holder) = pending.pop() {
-        let components = holder.get("components").and_then(Value::as_array).unwrap_or_default();
+        let components = holder
+            .get("components")
+            .and_then(Value::as_array)
+            .unwrap_or_default();
         // Reversed so that components are met in document order.
         for component in components.iter().rev().filter(|c| c.is_object()) {
             pending.push(component);
@@ -112,7 +125,10 @@ fn cyclonedx(doc: &Value<'_>) -> SbomSummary {
             count(&mut summary, cyclonedx_licence(component));
         }
     }
-    summary.vulnerabilities = doc.get("vulnerabilities").and_then(Value::as_array).map_or(0, |v| v.len() as u64);
+    summary.vulnerabilities = doc
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .map_or(0, |v| v.len() as u64);
     summary
 }
 
@@ -142,7 +158,11 @@ fn spdx(doc: &Value<'_>, version: &str) -> SbomSummary {
         .filter_map(Value::as_str)
         .collect();
     if let Some(document) = doc.str_at("SPDXID") {
-        for relationship in doc.get("relationships").and_then(Value::as_array).unwrap_or_default() {
+        for relationship in doc
+            .get("relationships")
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+        {
             if relationship.str_at("relationshipType") == Some("DESCRIBES")
                 && relationship.str_at("spdxElementId") == Some(document)
             {
@@ -150,11 +170,20 @@ fn spdx(doc: &Value<'_>, version: &str) -> SbomSummary {
             }
         }
     }
-    for package in doc.get("packages").and_then(Value::as_array).unwrap_or_default() {
-        if !package.is_object() || package.str_at("SPDXID").is_some_and(|id| described.contains(id)) {
+    for package in doc
+        .get("packages")
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+    {
+        if !package.is_object()
+            || package
+                .str_at("SPDXID")
+                .is_some_and(|id| described.contains(id))
+        {
             continue;
         }
-        let licence = known(package.str_at("licenseConcluded")).or_else(|| known(package.str_at("licenseDeclared")));
+        let licence = known(package.str_at("licenseConcluded"))
+            .or_else(|| known(package.str_at("licenseDeclared")));
         count(&mut summary, licence.map(str::to_owned));
     }
     summary

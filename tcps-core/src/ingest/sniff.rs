@@ -34,10 +34,11 @@ pub fn sniff(input: Input<'_>) -> Option<Format> {
     }
 
     let ctx = Ctx::new(Format::Github, input);
-    if let Ok(doc) = parse_document(&ctx, &limits) {
-        if let Some(format) = json_format(&ctx, &doc) {
-            return Some(format);
-        }
+    if let Some(format) = parse_document(&ctx, &limits)
+        .ok()
+        .and_then(|doc| json_format(&ctx, &doc))
+    {
+        return Some(format);
     }
 
     if is_rustc_stream(input, &limits) {
@@ -45,7 +46,10 @@ pub fn sniff(input: Input<'_>) -> Option<Format> {
     }
 
     let text = String::from_utf8_lossy(body);
-    let lines = || text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
+    let lines = || {
+        text.split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+    };
     if lines().any(|line| {
         let line = line.trim_ascii_start();
         line.starts_with("SF:") || line.starts_with("TN:")
@@ -93,9 +97,10 @@ fn is_rustc_stream(input: Input<'_>, limits: &Limits) -> bool {
         if first == b'{' {
             match json.value() {
                 Ok(value) => {
-                    return value.has("reason") || (value.has("message") && value.has("level") && value.has("spans"));
+                    return value.has("reason")
+                        || (value.has("message") && value.has("level") && value.has("spans"));
                 }
-                Err(error) if matches!(error, crate::Error::IngestTooDeep(_) | crate::Error::IngestTooLarge(_)) => {
+                Err(crate::Error::IngestTooDeep(_) | crate::Error::IngestTooLarge(_)) => {
                     return false;
                 }
                 Err(_) => {}

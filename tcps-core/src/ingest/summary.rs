@@ -130,7 +130,10 @@ impl Ranking {
     /// The count of `name`, if it is ranked.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<u64> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, count)| *count)
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, count)| *count)
     }
 
     /// Number of ranked names.
@@ -158,16 +161,23 @@ impl Ranking {
             let slot = merged.entry(cut(key, MAX_TEXT)).or_insert(0);
             *slot = add(*slot, count);
         }
-        let mut pairs: Vec<(String, u64)> =
-            merged.into_iter().map(|(key, count)| (key.to_owned(), count)).collect();
-        pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_bytes().cmp(b.0.as_bytes())));
+        let mut pairs: Vec<(String, u64)> = merged
+            .into_iter()
+            .map(|(key, count)| (key.to_owned(), count))
+            .collect();
+        pairs.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
+        });
         pairs.truncate(cap);
         Self(pairs)
     }
 
     /// Adds rankings key by key and ranks the sum again.
     pub(crate) fn merge<'r>(parts: impl IntoIterator<Item = &'r Ranking>, cap: usize) -> Self {
-        let all = parts.into_iter().flat_map(|part| part.0.iter().map(|(k, c)| (k.as_str(), *c)));
+        let all = parts
+            .into_iter()
+            .flat_map(|part| part.0.iter().map(|(k, c)| (k.as_str(), *c)));
         Self::rank(all, cap)
     }
 }

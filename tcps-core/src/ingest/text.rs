@@ -11,7 +11,9 @@ pub(crate) fn bom_len(bytes: &[u8]) -> usize {
 
 /// Whether `bytes` holds only ASCII white space (space, TAB, LF, CR).
 pub(crate) fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    bytes
+        .iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// An unsigned decimal integer: ASCII digits only, at least one, fitting
@@ -147,9 +149,18 @@ mod tests {
     #[test]
     fn rfc3339_times_parse_to_milliseconds() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_rfc3339("2021-09-13T20:06:31Z"), Some(1_631_563_591_000));
-        assert_eq!(parse_rfc3339("2023-06-05T01:13:00.534973Z"), Some(1_685_927_580_534));
-        assert_eq!(parse_rfc3339("2023-06-05t01:13:00.5z"), Some(1_685_927_580_500));
+        assert_eq!(
+            parse_rfc3339("2021-09-13T20:06:31Z"),
+            Some(1_631_563_591_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2023-06-05T01:13:00.534973Z"),
+            Some(1_685_927_580_534)
+        );
+        assert_eq!(
+            parse_rfc3339("2023-06-05t01:13:00.5z"),
+            Some(1_685_927_580_500)
+        );
         assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), Some(0));
         assert_eq!(parse_rfc3339("1969-12-31T23:59:59-00:00"), Some(-1000));
     }

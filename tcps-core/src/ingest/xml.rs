@@ -38,10 +38,20 @@ impl<'a> Doc<'a> {
     pub fn decode(ctx: &Ctx<'a>) -> Result<Doc<'a>> {
         let raw = ctx.raw;
         if raw.starts_with(&[0, 0, 0xFE, 0xFF]) || raw.starts_with(&[0xFF, 0xFE, 0, 0]) {
-            return Err(ctx.at(Kind::UnsupportedEncoding, 0, "unsupported_encoding", "utf-32"));
+            return Err(ctx.at(
+                Kind::UnsupportedEncoding,
+                0,
+                "unsupported_encoding",
+                "utf-32",
+            ));
         }
         if raw.starts_with(&[0xFE, 0xFF]) || raw.starts_with(&[0xFF, 0xFE]) {
-            return Err(ctx.at(Kind::UnsupportedEncoding, 0, "unsupported_encoding", "utf-16"));
+            return Err(ctx.at(
+                Kind::UnsupportedEncoding,
+                0,
+                "unsupported_encoding",
+                "utf-16",
+            ));
         }
         let base = bom_len(raw);
         let body = &raw[base..];
@@ -129,7 +139,11 @@ fn declared_encoding(body: &[u8]) -> Declared {
         return Declared::Utf8;
     };
     let value = &decl[start..start + len];
-    let known = |names: &[&str]| names.iter().any(|name| value.eq_ignore_ascii_case(name.as_bytes()));
+    let known = |names: &[&str]| {
+        names
+            .iter()
+            .any(|name| value.eq_ignore_ascii_case(name.as_bytes()))
+    };
     if known(&["UTF-8", "US-ASCII", "ASCII"]) {
         Declared::Utf8
     } else if known(&["ISO-8859-1", "ISO8859-1", "latin1", "Latin-1"]) {
@@ -162,6 +176,14 @@ pub(crate) struct Attr<'d> {
     pub raw: &'d str,
     /// Text offset of the value.
     pub off: usize,
+}
+
+impl<'d> Attr<'d> {
+    /// The value: literal TAB, LF and CR (CR LF counting once) become
+    /// spaces, then references are replaced.
+    pub fn value(&self) -> Cow<'d, str> {
+        decode_value(self.raw)
+    }
 }
 
 impl<'d> Elem<'d> {
@@ -276,26 +298,33 @@ impl<'d> XmlReader<'d> {
                 Err(error) => return Err(self.map_error(&error)),
             };
             match event {
-                Event::Start(start) => return self.open(pos, start.len(), start.name().as_ref().len(), false),
-                Event::Empty(start) => return self.open(pos, start.len(), start.name().as_ref().len(), true),
+                Event::Start(start) => {
+                    return self.open(pos, start.len(), start.name().as_ref().len(), false);
+                }
+                Event::Empty(start) => {
+                    return self.open(pos, start.len(), start.name().as_ref().len(), true);
+                }
                 Event::End(_) => {
                     self.close();
                     return Ok(Ev::End);
                 }
                 Event::Text(text) => self.check_text(pos, &text)?,
                 Event::CData(data) => self.check_cdata(pos, &data)?,
-                Event::GeneralRef(name) => self.check_reference(pos, &name)?,
+                Event::GeneralRef(name) => {
+                    if self.root != Root::Open {
+                        return Err(self.malformed(
+                            pos,
+                            "syntax",
+                            "reference outside the root element",
+                        ));
+                    }
+                    self.check_reference(pos, &name)?;
+                }
                 Event::DocType(_) => self.check_doctype(pos)?,
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
                 Event::Eof => return self.finish(),
             }
         }
-    }
-
-    /// The value of an attribute: literal TAB, LF and CR (CR LF counting
-    /// once) become spaces, then references are replaced.
-    pub fn value(&self, attr: &Attr<'d>) -> Cow<'d, str> {
-        decode_value(attr.raw)
     }
 
     fn open(&mut self, pos: usize, len: usize, name_len: usize, empty: bool) -> Result<Ev<'d>> {
@@ -319,7 +348,9 @@ impl<'d> XmlReader<'d> {
             ));
         }
         if self.depth >= self.limits.depth() {
-            return Err(self.ctx.too_deep(self.doc.raw_offset(pos), self.limits.depth()));
+            return Err(self
+                .ctx
+                .too_deep(self.doc.raw_offset(pos), self.limits.depth()));
         }
         if let Some(at) = find_control(content.as_bytes()) {
             return Err(self.malformed(content_at + at, "invalid_char", "control character"));
@@ -412,9 +443,6 @@ impl<'d> XmlReader<'d> {
     }
 
     fn check_reference(&self, pos: usize, name: &str) -> Result<()> {
-        if self.root != Root::Open {
-            return Err(self.malformed(pos, "syntax", "reference outside the root element"));
-        }
         match reference(name) {
             Ok(_) => Ok(()),
             Err(reason) => {
@@ -428,7 +456,10 @@ impl<'d> XmlReader<'d> {
         if self.root == Root::Open {
             return self.check_escaped(text, pos);
         }
-        match text.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        match text
+            .bytes()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             Some(at) => Err(self.malformed(pos + at, "syntax", "text outside the root element")),
             None => Ok(()),
         }
@@ -439,7 +470,11 @@ impl<'d> XmlReader<'d> {
             return Err(self.malformed(pos, "syntax", "cdata outside the root element"));
         }
         match find_control(data.as_bytes()) {
-            Some(at) => Err(self.malformed(pos + "<![CDATA[".len() + at, "invalid_char", "control character")),
+            Some(at) => Err(self.malformed(
+                pos + "<![CDATA[".len() + at,
+                "invalid_char",
+                "control character",
+            )),
             None => Ok(()),
         }
     }
@@ -483,7 +518,9 @@ impl<'d> XmlReader<'d> {
                     self.malformed(pos, "syntax", "unknown markup after `<!`")
                 }
             }
-            XmlError::Syntax(_) | XmlError::IllFormed(IllFormedError::MissingEndTag(_)) => self.ctx.eof(),
+            XmlError::Syntax(_) | XmlError::IllFormed(IllFormedError::MissingEndTag(_)) => {
+                self.ctx.eof()
+            }
             XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
                 let detail = format!(
                     "expected `</{}>`, found `</{}>`",
@@ -521,7 +558,9 @@ pub(crate) fn local_name(name: &str) -> &str {
 /// Offset of the first literal C0 control character other than TAB, LF
 /// and CR.
 fn find_control(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    bytes
+        .iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
 /// The character a reference name (between `&` and `;`) stands for, or
@@ -558,7 +597,10 @@ fn char_reference(number: &str) -> Option<char> {
 
 /// Attribute value normalisation and reference replacement.
 fn decode_value(raw: &str) -> Cow<'_, str> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
@@ -575,14 +617,13 @@ fn decode_value(raw: &str) -> Cow<'_, str> {
             '\t' | '\n' => out.push(' '),
             '&' => {
                 let end = rest.find(';').unwrap_or(rest.len());
-                match reference(&rest[..end]) {
-                    Ok(ch) => out.push(ch),
-                    Err(_) => {
-                        // Checked when the element was read; kept as written.
-                        out.push('&');
-                        out.push_str(&rest[..end]);
-                        out.push(';');
-                    }
+                if let Ok(ch) = reference(&rest[..end]) {
+                    out.push(ch);
+                } else {
+                    // Checked when the element was read; kept as written.
+                    out.push('&');
+                    out.push_str(&rest[..end]);
+                    out.push(';');
                 }
                 rest = rest.get(end + 1..).unwrap_or("");
             }
@@ -639,9 +680,8 @@ impl<'t> AttrScan<'t> {
         while self.at < b.len() && is_ws(b[self.at]) {
             self.at += 1;
         }
-        let quote = match b.get(self.at) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => return Err(self.at),
+        let Some(&quote @ (b'"' | b'\'')) = b.get(self.at) else {
+            return Err(self.at);
         };
         let value_at = self.at + 1;
         let Some(len) = memchr::memchr(quote, &b[value_at..]) else {
