@@ -18,6 +18,8 @@ pub struct Ctx {
     pub journal_given: bool,
     /// The operation time.
     pub now: Timestamp,
+    /// Whether `--now` was given.
+    pub now_given: bool,
     /// Print JSON.
     pub json: bool,
 }
@@ -25,6 +27,7 @@ pub struct Ctx {
 impl Ctx {
     /// Resolves the global options.
     pub fn new(journal: Option<PathBuf>, now: Option<&str>, json: bool) -> Result<Self, Error> {
+        let now_given = now.is_some();
         let now = match now {
             Some(text) => parse_time(text)?,
             None => wall_clock(),
@@ -33,6 +36,7 @@ impl Ctx {
             journal_given: journal.is_some(),
             journal: journal.unwrap_or_else(|| PathBuf::from("tcps.journal")),
             now,
+            now_given,
             json,
         })
     }
