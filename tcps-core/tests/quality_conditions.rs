@@ -7,8 +7,8 @@ use tcps_core::Config;
 use tcps_core::error::Error;
 use tcps_core::ingest::{self, Input, Limits};
 use tcps_core::quality::{
-    Actual, AndonType, Condition, EvalContext, EvidenceKind, Evidence, Gate, GateSeverity,
-    Metric, Note, Op, QualityConfig, Verdict, evaluate, preview,
+    Actual, AndonType, Condition, EvalContext, Evidence, EvidenceKind, Gate, GateSeverity, Metric,
+    Note, Op, QualityConfig, Verdict, evaluate, preview,
 };
 use tcps_core::value::Value;
 
@@ -88,7 +88,9 @@ fn q5_a_warn_only_condition_never_fails_on_a_value() {
 fn q6_a_missing_coverage_report_fails_with_no_data() {
     let gate = standard_gate("test_execution");
     let evidence = Evidence::Tests {
-        tests: Some(tests_summary(r#"<testsuite><testcase name="a"/></testsuite>"#)),
+        tests: Some(tests_summary(
+            r#"<testsuite><testcase name="a"/></testsuite>"#,
+        )),
         coverage: None,
     };
 
@@ -113,7 +115,10 @@ fn q6_without_history_the_quality_metrics_conditions_pass_with_no_data() {
     let evaluation = evaluate(&gate, &Evidence::History, &EvalContext::default()).unwrap();
 
     for c in &evaluation.conditions {
-        assert_eq!((c.verdict, c.note, c.actual), (Verdict::Pass, Some(Note::NoData), None));
+        assert_eq!(
+            (c.verdict, c.note, c.actual),
+            (Verdict::Pass, Some(Note::NoData), None)
+        );
     }
     assert_eq!(evaluation.outcome, Verdict::Pass);
 }
@@ -121,8 +126,12 @@ fn q6_without_history_the_quality_metrics_conditions_pass_with_no_data() {
 /// The standard configuration with one edit to its `gates` member.
 fn with_gates(edit: impl FnOnce(&mut Vec<Value>)) -> Result<Config, Error> {
     let mut value = Config::standard().to_value();
-    let Value::Object(map) = &mut value else { unreachable!() };
-    let Some(Value::Array(gates)) = map.get_mut("gates") else { unreachable!() };
+    let Value::Object(map) = &mut value else {
+        unreachable!()
+    };
+    let Some(Value::Array(gates)) = map.get_mut("gates") else {
+        unreachable!()
+    };
     edit(gates);
     Config::from_value(&value)
 }
@@ -131,8 +140,12 @@ fn with_gates(edit: impl FnOnce(&mut Vec<Value>)) -> Result<Config, Error> {
 fn with_condition(gate: usize, index: usize, condition: &str) -> Result<Config, Error> {
     let condition = tcps_core::value::parse(condition.as_bytes()).unwrap();
     with_gates(|gates| {
-        let Value::Object(g) = &mut gates[gate] else { unreachable!() };
-        let Some(Value::Array(conditions)) = g.get_mut("conditions") else { unreachable!() };
+        let Value::Object(g) = &mut gates[gate] else {
+            unreachable!()
+        };
+        let Some(Value::Array(conditions)) = g.get_mut("conditions") else {
+            unreachable!()
+        };
         conditions[index] = condition;
     })
 }
@@ -207,10 +220,15 @@ fn q8_the_worst_verdict_is_the_outcome() {
     let fail = Condition::error(Metric::CompileWarnings, Op::Le, 1);
 
     let outcome = |conditions| {
-        preview(&compilation_gate(conditions), &compilation(0, 3)).unwrap().outcome
+        preview(&compilation_gate(conditions), &compilation(0, 3))
+            .unwrap()
+            .outcome
     };
 
-    assert_eq!(outcome(vec![pass.clone(), warn.clone(), pass.clone()]), Verdict::Warn);
+    assert_eq!(
+        outcome(vec![pass.clone(), warn.clone(), pass.clone()]),
+        Verdict::Warn
+    );
     assert_eq!(outcome(vec![warn, fail]), Verdict::Fail);
     assert_eq!(outcome(Vec::new()), Verdict::Pass);
 }
@@ -232,32 +250,94 @@ fn q9_a_non_blocking_gate_reports_a_fail_as_a_downgraded_warn() {
 
 #[test]
 fn the_standard_catalogue_has_eight_gates_on_the_first_eight_stages() {
+    use AndonType as A;
+    use EvidenceKind as K;
+    use GateSeverity::{Critical, High, Medium};
+
     let config = QualityConfig::standard();
 
     let rows: Vec<_> = config
         .gates
         .iter()
-        .map(|g| (g.name.as_str(), g.kind, g.severity, g.blocking, g.andon_type, g.allow_skip))
+        .map(|g| {
+            (
+                g.name.as_str(),
+                g.kind,
+                g.severity,
+                g.blocking,
+                g.andon_type,
+                g.allow_skip,
+            )
+        })
         .collect();
 
-    use AndonType as A;
-    use EvidenceKind as K;
-    use GateSeverity::{Critical, High, Medium};
     assert_eq!(
         rows,
         [
-            ("shacl_validation", K::Shacl, Critical, true, A::ShaclViolation, true),
-            ("compilation", K::Compilation, Critical, true, A::CompilationFailure, false),
-            ("test_execution", K::Tests, Critical, true, A::TestFailure, false),
-            ("security_scan", K::Security, Critical, true, A::SecurityVulnerability, false),
-            ("deterministic_build", K::Determinism, Critical, true, A::NonDeterminism, false),
-            ("quality_metrics", K::History, High, true, A::QualityRegression, false),
-            ("release_verification", K::Release, High, true, A::MissingReceipt, false),
+            (
+                "shacl_validation",
+                K::Shacl,
+                Critical,
+                true,
+                A::ShaclViolation,
+                true
+            ),
+            (
+                "compilation",
+                K::Compilation,
+                Critical,
+                true,
+                A::CompilationFailure,
+                false
+            ),
+            (
+                "test_execution",
+                K::Tests,
+                Critical,
+                true,
+                A::TestFailure,
+                false
+            ),
+            (
+                "security_scan",
+                K::Security,
+                Critical,
+                true,
+                A::SecurityVulnerability,
+                false
+            ),
+            (
+                "deterministic_build",
+                K::Determinism,
+                Critical,
+                true,
+                A::NonDeterminism,
+                false
+            ),
+            (
+                "quality_metrics",
+                K::History,
+                High,
+                true,
+                A::QualityRegression,
+                false
+            ),
+            (
+                "release_verification",
+                K::Release,
+                High,
+                true,
+                A::MissingReceipt,
+                false
+            ),
             ("smoke_test", K::Smoke, Medium, false, A::None, false),
         ]
     );
     assert!(config.gates.iter().all(|g| g.stage == g.name));
-    assert_eq!(config.gate("quality_metrics").unwrap().history_days, Some(30));
+    assert_eq!(
+        config.gate("quality_metrics").unwrap().history_days,
+        Some(30)
+    );
 }
 
 #[test]
@@ -270,7 +350,14 @@ fn the_standard_thresholds_are_those_of_the_catalogue() {
         .flat_map(|g| g.conditions.iter())
         .map(|c| {
             let t = |v: Option<i64>| v.map_or("-".to_owned(), |v| v.to_string());
-            format!("{} {} {} {} {}", c.metric, c.op, t(c.error), t(c.warning), c.if_no_data)
+            format!(
+                "{} {} {} {} {}",
+                c.metric,
+                c.op,
+                t(c.error),
+                t(c.warning),
+                c.if_no_data
+            )
         })
         .collect();
 
@@ -315,7 +402,9 @@ fn gate_error(result: Result<Config, Error>) -> (String, String) {
 }
 
 fn set(gates: &mut [Value], i: usize, field: &str, value: Value) {
-    let Value::Object(g) = &mut gates[i] else { unreachable!() };
+    let Value::Object(g) = &mut gates[i] else {
+        unreachable!()
+    };
     g.insert(field.to_owned(), value);
 }
 
@@ -334,16 +423,40 @@ fn gate_rules_are_checked_in_the_order_of_the_spec() {
     let order = with_gates(|g| g.swap(0, 1));
 
     assert_eq!(gate_error(bad_name), ("Compilation".into(), "name".into()));
-    assert_eq!(gate_error(same_name), ("shacl_validation".into(), "name".into()));
-    assert_eq!(gate_error(same_stage), ("compilation".into(), "stage".into()));
+    assert_eq!(
+        gate_error(same_name),
+        ("shacl_validation".into(), "name".into())
+    );
+    assert_eq!(
+        gate_error(same_stage),
+        ("compilation".into(), "stage".into())
+    );
     assert_eq!(gate_error(no_stage), ("compilation".into(), "stage".into()));
     assert_eq!(gate_error(bad_kind), ("compilation".into(), "kind".into()));
-    assert_eq!(gate_error(manual), ("compilation".into(), "andon_type".into()));
-    assert_eq!(gate_error(bad_andon), ("compilation".into(), "andon_type".into()));
-    assert_eq!(gate_error(non_blocking), ("compilation".into(), "andon_type".into()));
-    assert_eq!(gate_error(days), ("quality_metrics".into(), "history_days".into()));
-    assert_eq!(gate_error(days_elsewhere), ("compilation".into(), "history_days".into()));
-    assert_eq!(gate_error(order), ("shacl_validation".into(), "stage".into()));
+    assert_eq!(
+        gate_error(manual),
+        ("compilation".into(), "andon_type".into())
+    );
+    assert_eq!(
+        gate_error(bad_andon),
+        ("compilation".into(), "andon_type".into())
+    );
+    assert_eq!(
+        gate_error(non_blocking),
+        ("compilation".into(), "andon_type".into())
+    );
+    assert_eq!(
+        gate_error(days),
+        ("quality_metrics".into(), "history_days".into())
+    );
+    assert_eq!(
+        gate_error(days_elsewhere),
+        ("compilation".into(), "history_days".into())
+    );
+    assert_eq!(
+        gate_error(order),
+        ("shacl_validation".into(), "stage".into())
+    );
 }
 
 #[test]
@@ -360,15 +473,30 @@ fn a_gate_rule_is_reported_before_its_conditions() {
 fn a_host_can_run_two_gates_of_one_kind_and_no_gate_at_all() {
     let result = with_gates(|g| {
         let mut twin = g[2].clone();
-        set(std::slice::from_mut(&mut twin), 0, "name", Value::from("coverage_again"));
-        set(std::slice::from_mut(&mut twin), 0, "stage", Value::from("smoke_test"));
+        set(
+            std::slice::from_mut(&mut twin),
+            0,
+            "name",
+            Value::from("coverage_again"),
+        );
+        set(
+            std::slice::from_mut(&mut twin),
+            0,
+            "stage",
+            Value::from("smoke_test"),
+        );
         g.truncate(7);
         g.push(twin);
         g.remove(0);
     });
 
     let config = result.unwrap();
-    let names: Vec<_> = config.quality.gates.iter().map(|g| g.name.as_str()).collect();
+    let names: Vec<_> = config
+        .quality
+        .gates
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
     assert_eq!(names[0], "compilation");
     assert_eq!(names.last(), Some(&"coverage_again"));
     assert!(config.quality.gate_for_stage("shacl_validation").is_none());
@@ -376,9 +504,17 @@ fn a_host_can_run_two_gates_of_one_kind_and_no_gate_at_all() {
 
 #[test]
 fn thresholds_outside_their_range_are_refused() {
-    let ratio = with_condition(2, 1, r#"{"metric":"test_pass_rate","op":">=","error":1000001}"#);
+    let ratio = with_condition(
+        2,
+        1,
+        r#"{"metric":"test_pass_rate","op":">=","error":1000001}"#,
+    );
     let negative = with_condition(1, 0, r#"{"metric":"compile_errors","op":"<=","error":-1}"#);
-    let ok = with_condition(2, 1, r#"{"metric":"test_pass_rate","op":">=","error":1000000}"#);
+    let ok = with_condition(
+        2,
+        1,
+        r#"{"metric":"test_pass_rate","op":">=","error":1000000}"#,
+    );
 
     assert_eq!(condition_error(ratio), ("test_execution".into(), 1));
     assert_eq!(condition_error(negative), ("compilation".into(), 0));
@@ -399,8 +535,13 @@ fn if_no_data_defaults_to_fail_and_is_written_back() {
 fn the_licence_policy_must_have_its_exact_shape() {
     let edit = |licences: &str| {
         let mut value = Config::standard().to_value();
-        let Value::Object(map) = &mut value else { unreachable!() };
-        map.insert("licences".into(), tcps_core::value::parse(licences.as_bytes()).unwrap());
+        let Value::Object(map) = &mut value else {
+            unreachable!()
+        };
+        map.insert(
+            "licences".into(),
+            tcps_core::value::parse(licences.as_bytes()).unwrap(),
+        );
         Config::from_value(&value)
     };
     let field = |r: Result<Config, Error>| match r {
@@ -408,11 +549,26 @@ fn the_licence_policy_must_have_its_exact_shape() {
         other => panic!("expected invalid_config, got {other:?}"),
     };
 
-    assert_eq!(field(edit(r#"{"allowed":["MIT"]}"#)), "licences.allow_unknown");
-    assert_eq!(field(edit(r#"{"allowed":["MIT",""],"allow_unknown":false}"#)), "licences.allowed");
-    assert_eq!(field(edit(r#"{"allowed":"MIT","allow_unknown":false}"#)), "licences.allowed");
-    assert_eq!(field(edit(r#"{"allowed":[],"allow_unknown":1}"#)), "licences.allow_unknown");
-    assert_eq!(field(edit(r#"{"allowed":[],"allow_unknown":true,"x":1}"#)), "licences.x");
+    assert_eq!(
+        field(edit(r#"{"allowed":["MIT"]}"#)),
+        "licences.allow_unknown"
+    );
+    assert_eq!(
+        field(edit(r#"{"allowed":["MIT",""],"allow_unknown":false}"#)),
+        "licences.allowed"
+    );
+    assert_eq!(
+        field(edit(r#"{"allowed":"MIT","allow_unknown":false}"#)),
+        "licences.allowed"
+    );
+    assert_eq!(
+        field(edit(r#"{"allowed":[],"allow_unknown":1}"#)),
+        "licences.allow_unknown"
+    );
+    assert_eq!(
+        field(edit(r#"{"allowed":[],"allow_unknown":true,"x":1}"#)),
+        "licences.x"
+    );
     assert_eq!(field(edit("[]")), "licences");
     assert!(edit(r#"{"allowed":[],"allow_unknown":true}"#).is_ok());
 }

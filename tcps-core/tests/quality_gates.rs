@@ -27,9 +27,13 @@ fn rows(e: &Evaluation) -> Vec<(&'static str, Option<Actual>, Verdict)> {
 }
 
 fn verdicts(e: &Evaluation) -> Vec<(&'static str, Verdict)> {
-    e.conditions.iter().map(|c| (c.metric.as_str(), c.verdict)).collect()
+    e.conditions
+        .iter()
+        .map(|c| (c.metric.as_str(), c.verdict))
+        .collect()
 }
 
+#[allow(clippy::unnecessary_wraps)] // compared with `ConditionResult::actual`
 fn count(c: u64) -> Option<Actual> {
     Some(Actual::Count(c))
 }
@@ -84,7 +88,10 @@ fn q13_a_missing_validator_fails_with_its_own_note() {
     let e = preview(&gate, &Evidence::Shacl(ShaclEvidence::Unavailable)).unwrap();
 
     let c = &e.conditions[0];
-    assert_eq!((c.actual, c.verdict, c.note), (None, Verdict::Fail, Some(Note::ValidatorUnavailable)));
+    assert_eq!(
+        (c.actual, c.verdict, c.note),
+        (None, Verdict::Fail, Some(Note::ValidatorUnavailable))
+    );
     assert_eq!(e.outcome, Verdict::Fail);
     assert_eq!(andon_type_for(&gate, &e), AndonType::ShaclViolation);
     assert_eq!(e.summary, Value::object());
@@ -102,7 +109,10 @@ fn q16_rustc_errors_fail_the_compilation_gate() {
     assert_eq!(rows(&e), [("compile_errors", count(3), Verdict::Fail)]);
     assert_eq!(e.outcome, Verdict::Fail);
     assert_eq!(andon_type_for(&gate, &e), AndonType::CompilationFailure);
-    assert_eq!(e.summary.get("diagnostics").and_then(|d| d.get("warnings")), Some(&Value::Int(0)));
+    assert_eq!(
+        e.summary.get("diagnostics").and_then(|d| d.get("warnings")),
+        Some(&Value::Int(0))
+    );
 }
 
 #[test]
@@ -130,8 +140,15 @@ fn q17_a_warning_cap_fails_or_warns_as_configured() {
     assert_eq!(as_warning.outcome, Verdict::Warn);
 }
 
-fn test_execution(tests: Option<ingest::TestSummary>, coverage: Option<ingest::CoverageSummary>) -> Evaluation {
-    preview(&standard_gate("test_execution"), &Evidence::Tests { tests, coverage }).unwrap()
+fn test_execution(
+    tests: Option<ingest::TestSummary>,
+    coverage: Option<ingest::CoverageSummary>,
+) -> Evaluation {
+    preview(
+        &standard_gate("test_execution"),
+        &Evidence::Tests { tests, coverage },
+    )
+    .unwrap()
 }
 
 #[test]
@@ -151,7 +168,11 @@ fn q18_tests_fail_on_their_pass_rate() {
     assert_eq!(ratio(16, 17).unwrap().bp(), Some(9411));
     assert_eq!(e.outcome, Verdict::Fail);
     assert_eq!(andon_type_for(&gate, &e), AndonType::TestFailure);
-    let failed = e.summary.get("tests").and_then(|t| t.get("failed_tests")).unwrap();
+    let failed = e
+        .summary
+        .get("tests")
+        .and_then(|t| t.get("failed_tests"))
+        .unwrap();
     assert_eq!(
         failed.to_canonical_string(),
         r#"["test.test_spark.SparkTests::test_rsh_events"]"#
@@ -182,7 +203,11 @@ fn q20_a_report_that_executed_nothing_fails() {
 
     let e = test_execution(Some(junit(JUNIT_EMPTY)), None);
 
-    let notes: Vec<_> = e.conditions.iter().map(|c| (c.actual, c.verdict, c.note)).collect();
+    let notes: Vec<_> = e
+        .conditions
+        .iter()
+        .map(|c| (c.actual, c.verdict, c.note))
+        .collect();
     assert_eq!(
         notes,
         [
@@ -198,12 +223,21 @@ fn q20_a_report_that_executed_nothing_fails() {
 fn q21_two_merged_reports_are_judged_as_one() {
     let fail = data("junit", JUNIT_FAIL);
     let python = data("junit", JUNIT_PYTHON);
-    let inputs = [Input::new(JUNIT_FAIL, &fail), Input::new(JUNIT_PYTHON, &python)];
+    let inputs = [
+        Input::new(JUNIT_FAIL, &fail),
+        Input::new(JUNIT_PYTHON, &python),
+    ];
 
     let tests = ingest::junit_many(&inputs, &Limits::default()).unwrap();
     let e = test_execution(Some(tests.clone()), Some(lcov(LCOV_TEST)));
 
-    let counts = (tests.tests, tests.passed, tests.failed, tests.errored, tests.skipped);
+    let counts = (
+        tests.tests,
+        tests.passed,
+        tests.failed,
+        tests.errored,
+        tests.skipped,
+    );
     assert_eq!(counts, (8, 4, 3, 0, 1));
     assert_eq!((tests.executed, tests.duration_ms), (7, 21_910));
     assert_eq!(e.conditions[1].actual, ratio(4, 7));
@@ -249,7 +283,11 @@ fn security(
 fn q22_scanner_errors_fail_the_security_gate() {
     let gate = standard_gate("security_scan");
 
-    let e = security(Some("smithy-security-smithy__gosec.json"), Some(vec![]), Some(CHECKOV_EMPTY));
+    let e = security(
+        Some("smithy-security-smithy__gosec.json"),
+        Some(vec![]),
+        Some(CHECKOV_EMPTY),
+    );
 
     assert_eq!(
         verdicts(&e),
@@ -334,7 +372,10 @@ fn q26_a_missing_secret_scan_fails_with_no_data() {
     let e = security(Some(CHECKOV_EMPTY), Some(vec![]), None);
 
     let secrets = &e.conditions[2];
-    assert_eq!((secrets.verdict, secrets.note), (Verdict::Fail, Some(Note::NoData)));
+    assert_eq!(
+        (secrets.verdict, secrets.note),
+        (Verdict::Fail, Some(Note::NoData))
+    );
     assert_eq!(e.summary.get("secrets"), Some(&Value::Null));
     assert_eq!(e.outcome, Verdict::Fail);
 }
@@ -417,7 +458,9 @@ fn q30_a_conflicting_artifact_or_a_short_digest_is_refused() {
         manifests: Some((ArtifactManifest::default(), conflict.clone())),
     };
 
-    assert!(matches!(conflict.digest(), Err(Error::DuplicateArtifact { name }) if name == "bin/tcps"));
+    assert!(
+        matches!(conflict.digest(), Err(Error::DuplicateArtifact { name }) if name == "bin/tcps")
+    );
     assert!(matches!(short.digest(), Err(Error::InvalidDigest { .. })));
     assert!(matches!(
         preview(&standard_gate("deterministic_build"), &evidence),
@@ -425,12 +468,7 @@ fn q30_a_conflicting_artifact_or_a_short_digest_is_refused() {
     ));
 }
 
-fn release(
-    artifact: bool,
-    lock: bool,
-    sbom: SbomEvidence,
-    licences: LicencePolicy,
-) -> Evaluation {
+fn release(artifact: bool, lock: bool, sbom: SbomEvidence, licences: LicencePolicy) -> Evaluation {
     let evidence = Evidence::Release {
         artifact: artifact.then(|| digest(HELLO_SHA)),
         lock: lock.then(|| digest(EMPTY_SHA)),
@@ -454,7 +492,10 @@ fn q33_a_release_with_allowed_licences_is_verified() {
 
     let e = release(true, true, sbom, LicencePolicy::standard());
 
-    assert_eq!(rows(&e), [("release_check_failures", count(0), Verdict::Pass)]);
+    assert_eq!(
+        rows(&e),
+        [("release_check_failures", count(0), Verdict::Pass)]
+    );
     assert_eq!(e.summary.get("violations"), Some(&Value::Array(vec![])));
     assert_eq!(e.sources.len(), 1);
 }
@@ -472,7 +513,10 @@ fn q34_unknown_licences_and_a_missing_lock_block_the_release() {
     let e = release(true, false, sbom(), LicencePolicy::standard());
     let allowed = release(true, false, sbom(), lenient);
 
-    assert_eq!(rows(&e), [("release_check_failures", count(2), Verdict::Fail)]);
+    assert_eq!(
+        rows(&e),
+        [("release_check_failures", count(2), Verdict::Fail)]
+    );
     assert_eq!(
         e.summary.get("violations").unwrap().to_canonical_string(),
         concat!(
@@ -528,7 +572,8 @@ fn q36_a_failing_smoke_run_is_a_downgraded_warn() {
         ingest::junit(Input::new("smoke.xml", text.as_bytes()), &Limits::default()).unwrap()
     };
     let all = xml(r#"<testcase name="a"/><testcase name="b"/><testcase name="c"/>"#);
-    let two = xml(r#"<testcase name="a"/><testcase name="b"/><testcase name="c"><failure/></testcase>"#);
+    let two =
+        xml(r#"<testcase name="a"/><testcase name="b"/><testcase name="c"><failure/></testcase>"#);
 
     let pass = preview(&gate, &Evidence::Smoke(Some(all))).unwrap();
     let warn = preview(&gate, &Evidence::Smoke(Some(two))).unwrap();

@@ -287,7 +287,10 @@ impl Condition {
             return Err("needs an error or a warning threshold".into());
         }
         if self.warning.is_some() && !self.op.is_ordering() {
-            return Err(format!("a warning threshold needs < <= > or >=, not {}", self.op));
+            return Err(format!(
+                "a warning threshold needs < <= > or >=, not {}",
+                self.op
+            ));
         }
         if let (Some(error), Some(warning)) = (self.error, self.warning) {
             let looser = match self.op {
@@ -344,7 +347,11 @@ impl Gate {
     /// The gate as it appears in the configuration object.
     #[must_use]
     pub fn to_value(&self) -> Value {
-        let conditions = self.conditions.iter().map(condition_value).collect::<Vec<_>>();
+        let conditions = self
+            .conditions
+            .iter()
+            .map(condition_value)
+            .collect::<Vec<_>>();
         let mut map = Map::new();
         map.insert("name".into(), Value::from(self.name.as_str()));
         map.insert("stage".into(), Value::from(self.stage.as_str()));
@@ -397,7 +404,11 @@ impl LicencePolicy {
     }
 
     fn to_value(&self) -> Value {
-        let allowed = self.allowed.iter().map(|s| Value::from(s.as_str())).collect();
+        let allowed = self
+            .allowed
+            .iter()
+            .map(|s| Value::from(s.as_str()))
+            .collect();
         crate::obj! {
             "allowed" => Value::Array(allowed),
             "allow_unknown" => self.allow_unknown,
@@ -419,15 +430,26 @@ impl LicencePolicy {
         let allowed = match map.get("allowed") {
             None => return Err(Error::config("licences.allowed", "is missing")),
             Some(Value::Array(items)) => items,
-            Some(_) => return Err(Error::config("licences.allowed", "must be a list of strings")),
+            Some(_) => {
+                return Err(Error::config(
+                    "licences.allowed",
+                    "must be a list of strings",
+                ));
+            }
         };
         let mut ids = Vec::with_capacity(allowed.len());
         for (i, item) in allowed.iter().enumerate() {
             let Value::String(id) = item else {
-                return Err(Error::config("licences.allowed", "must be a list of strings"));
+                return Err(Error::config(
+                    "licences.allowed",
+                    "must be a list of strings",
+                ));
             };
             if id.trim().is_empty() {
-                return Err(Error::config("licences.allowed", format!("entry {i} is empty")));
+                return Err(Error::config(
+                    "licences.allowed",
+                    format!("entry {i} is empty"),
+                ));
             }
             ids.push(id.clone());
         }
@@ -648,36 +670,53 @@ fn parse_gates(items: &[Value], stages: &[String]) -> Result<Vec<Gate>> {
             return Err(bad("stage", format!("`{}` already has a gate", gate.stage)));
         }
         let Some(stage_index) = stages.iter().position(|s| *s == gate.stage) else {
-            return Err(bad("stage", format!("`{}` is not a stage of the line", gate.stage)));
+            return Err(bad(
+                "stage",
+                format!("`{}` is not a stage of the line", gate.stage),
+            ));
         };
         check_enums(item).map_err(|(field, reason)| bad(field, reason))?;
         if !gate.blocking && gate.andon_type != AndonType::None {
-            return Err(bad("andon_type", "must be none on a non-blocking gate".into()));
+            return Err(bad(
+                "andon_type",
+                "must be none on a non-blocking gate".into(),
+            ));
         }
         match (gate.kind, gate.history_days) {
             (EvidenceKind::History, Some(days)) if !(1..=MAX_HISTORY_DAYS).contains(&days) => {
                 return Err(bad("history_days", format!("{days} is outside 1 to 3660")));
             }
             (EvidenceKind::History, None) => {
-                return Err(bad("history_days", "is missing on a gate of kind history".into()));
+                return Err(bad(
+                    "history_days",
+                    "is missing on a gate of kind history".into(),
+                ));
             }
             (kind, Some(_)) if kind != EvidenceKind::History => {
-                return Err(bad("history_days", "is only allowed on a gate of kind history".into()));
+                return Err(bad(
+                    "history_days",
+                    "is only allowed on a gate of kind history".into(),
+                ));
             }
             _ => {}
         }
         if last_stage.is_some_and(|last| stage_index < last) {
-            return Err(bad("stage", "is listed after a gate of a later stage".into()));
+            return Err(bad(
+                "stage",
+                "is listed after a gate of a later stage".into(),
+            ));
         }
         last_stage = Some(stage_index);
 
         for (index, raw) in raw_conditions.iter().enumerate() {
             let condition = parse_condition(&gate.name, index, raw)?;
-            condition.check(gate.kind).map_err(|reason| Error::InvalidCondition {
-                gate: gate.name.clone(),
-                index: index as u32,
-                reason,
-            })?;
+            condition
+                .check(gate.kind)
+                .map_err(|reason| Error::InvalidCondition {
+                    gate: gate.name.clone(),
+                    index: index as u32,
+                    reason,
+                })?;
             gate.conditions.push(condition);
         }
         gates.push(gate);
@@ -697,14 +736,20 @@ fn check_enums(item: &Value) -> std::result::Result<(), (&'static str, String)> 
     let text = |field: &str| item.get(field).and_then(Value::as_str).unwrap_or_default();
     let kind = text("kind");
     if kind.parse::<EvidenceKind>().is_err() {
-        return Err(("kind", format!("`{}` is not an evidence kind", kind.escape_debug())));
+        return Err((
+            "kind",
+            format!("`{}` is not an evidence kind", kind.escape_debug()),
+        ));
     }
     let andon = text("andon_type");
     if andon == "manual" {
         return Err(("andon_type", "manual has no default severity".into()));
     }
     if andon.parse::<AndonType>().is_err() {
-        return Err(("andon_type", format!("`{}` is not a failure type", andon.escape_debug())));
+        return Err((
+            "andon_type",
+            format!("`{}` is not a failure type", andon.escape_debug()),
+        ));
     }
     Ok(())
 }
@@ -798,9 +843,12 @@ fn parse_condition(gate: &str, index: usize, item: &Value) -> Result<Condition> 
         None => return Err(bad("`metric` is missing".into())),
     };
     let op = match map.get("op") {
-        Some(Value::String(s)) => s
-            .parse::<Op>()
-            .map_err(|_| bad(format!("`{}` is not one of < <= > >= == !=", s.escape_debug())))?,
+        Some(Value::String(s)) => s.parse::<Op>().map_err(|_| {
+            bad(format!(
+                "`{}` is not one of < <= > >= == !=",
+                s.escape_debug()
+            ))
+        })?,
         Some(_) => return Err(bad("`op` must be a string".into())),
         None => return Err(bad("`op` is missing".into())),
     };

@@ -301,7 +301,11 @@ pub fn evaluate(gate: &Gate, evidence: &Evidence, context: &EvalContext) -> Resu
         })
         .collect();
 
-    let worst = conditions.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
+    let worst = conditions
+        .iter()
+        .map(|c| c.verdict)
+        .max()
+        .unwrap_or(Verdict::Pass);
     let downgraded = !gate.blocking && worst == Verdict::Fail;
     Ok(Evaluation {
         conditions,
@@ -322,7 +326,10 @@ struct Measured {
 
 impl Measured {
     fn get(&self, metric: Metric) -> Option<Actual> {
-        self.values.iter().find(|(m, _)| *m == metric).map(|(_, a)| *a)
+        self.values
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, a)| *a)
     }
 }
 
@@ -343,7 +350,8 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
         }) => {
             let n = violations.len() as u64;
             let violations_count = if n == 0 && !conforms { 1 } else { n };
-            m.values.push(count(Metric::ShaclViolations, violations_count));
+            m.values
+                .push(count(Metric::ShaclViolations, violations_count));
             m.summary = crate::obj! {
                 "conforms" => *conforms,
                 "violations" => capped(violations.iter().map(String::as_str)),
@@ -351,8 +359,10 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
             };
         }
         Evidence::Compilation(diagnostics) => {
-            m.values.push(count(Metric::CompileErrors, diagnostics.errors));
-            m.values.push(count(Metric::CompileWarnings, diagnostics.warnings));
+            m.values
+                .push(count(Metric::CompileErrors, diagnostics.errors));
+            m.values
+                .push(count(Metric::CompileWarnings, diagnostics.warnings));
             m.summary = crate::obj! { "diagnostics" => stripped(diagnostics)? };
             m.sources.extend(diagnostics.sources.iter().cloned());
         }
@@ -383,7 +393,12 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
             sarif,
             advisories,
             secrets,
-        } => measure_security(&mut m, sarif.as_ref(), advisories.as_deref(), secrets.as_ref())?,
+        } => measure_security(
+            &mut m,
+            sarif.as_ref(),
+            advisories.as_deref(),
+            secrets.as_ref(),
+        )?,
         Evidence::Determinism {
             first,
             second,
@@ -394,7 +409,10 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
                 None => Vec::new(),
             };
             let builds = u64::from(first != second);
-            m.values.push(count(Metric::BuildMismatches, capu(builds + names.len() as u64)));
+            m.values.push(count(
+                Metric::BuildMismatches,
+                capu(builds + names.len() as u64),
+            ));
             m.summary = crate::obj! {
                 "first" => first.to_hex(),
                 "second" => second.to_hex(),
@@ -435,7 +453,8 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
             sbom,
         } => {
             let report = release_checks(artifact.is_some(), lock.is_some(), sbom, context);
-            m.values.push(count(Metric::ReleaseCheckFailures, report.failures()));
+            m.values
+                .push(count(Metric::ReleaseCheckFailures, report.failures()));
             m.summary = report.to_value();
             if let SbomEvidence::Parsed(summary) = sbom {
                 m.sources.extend(summary.sources.iter().cloned());
@@ -444,7 +463,8 @@ fn measure(evidence: &Evidence, context: &EvalContext) -> Result<Measured> {
         Evidence::Smoke(tests) => {
             if let Some(t) = tests {
                 m.values.push(count(Metric::SmokeExecuted, t.executed));
-                m.values.push(count(Metric::SmokeFailed, capu(t.failed + t.errored)));
+                m.values
+                    .push(count(Metric::SmokeFailed, capu(t.failed + t.errored)));
                 if let Some(ratio) = Actual::ratio(t.passed, t.executed) {
                     m.values.push((Metric::SmokePassRate, ratio));
                 }
@@ -462,7 +482,10 @@ fn test_values(t: &TestSummary) -> Vec<(Metric, Actual)> {
     let mut values = vec![
         (Metric::TestsTotal, Actual::Count(t.tests)),
         (Metric::TestsExecuted, Actual::Count(t.executed)),
-        (Metric::TestsFailed, Actual::Count(capu(t.failed + t.errored))),
+        (
+            Metric::TestsFailed,
+            Actual::Count(capu(t.failed + t.errored)),
+        ),
         (Metric::TestsSkipped, Actual::Count(t.skipped)),
         (Metric::TestsFlaky, Actual::Count(t.flaky)),
     ];
@@ -492,7 +515,8 @@ fn measure_security(
             let by = &summary.by_rating;
             m.values.push(count(Metric::VulnsCritical, by.critical));
             m.values.push(count(Metric::VulnsHigh, by.high));
-            m.values.push(count(Metric::VulnsHighCritical, by.high + by.critical));
+            m.values
+                .push(count(Metric::VulnsHighCritical, by.high + by.critical));
             m.values.push(count(Metric::VulnsMedium, by.medium));
             m.values.push(count(Metric::VulnsLow, by.low + by.none));
             m.values.push(count(Metric::VulnsUnknown, by.unknown));
@@ -504,7 +528,8 @@ fn measure_security(
         None => Value::Null,
     };
     if let Some(s) = secrets {
-        m.values.push(count(Metric::Secrets, s.error + s.warning + s.note));
+        m.values
+            .push(count(Metric::Secrets, s.error + s.warning + s.note));
         m.sources.extend(s.sources.iter().cloned());
     }
     m.summary = crate::obj! {
@@ -531,7 +556,13 @@ fn differing_names(a: &ArtifactManifest, b: &ArtifactManifest) -> Result<Vec<Str
 }
 
 /// The five release checks (quality.md 4.7), in order.
-const RELEASE_CHECKS: [&str; 5] = ["artifact_digest", "sbom", "licences", "lock_digest", "receipt_chain"];
+const RELEASE_CHECKS: [&str; 5] = [
+    "artifact_digest",
+    "sbom",
+    "licences",
+    "lock_digest",
+    "receipt_chain",
+];
 
 /// Failed release checks, each with its reason and detail.
 #[derive(Debug, Default)]
@@ -574,7 +605,9 @@ fn release_checks(
 ) -> ReleaseReport {
     let mut report = ReleaseReport::default();
     if !artifact {
-        report.violations.push(("artifact_digest", "missing", Value::object()));
+        report
+            .violations
+            .push(("artifact_digest", "missing", Value::object()));
     }
     match sbom {
         SbomEvidence::Missing => report.violations.push(("sbom", "missing", Value::object())),
@@ -590,7 +623,9 @@ fn release_checks(
         }
     }
     if !lock {
-        report.violations.push(("lock_digest", "missing", Value::object()));
+        report
+            .violations
+            .push(("lock_digest", "missing", Value::object()));
     }
     match &context.chain {
         ReceiptChain::Complete => {}
@@ -636,7 +671,10 @@ fn licence_check(
     } else {
         return None;
     };
-    refused.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_bytes().cmp(b.0.as_bytes())));
+    refused.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
+    });
     refused.truncate(LIST_CAP);
     let not_allowed: Map = refused
         .into_iter()

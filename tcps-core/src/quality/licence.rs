@@ -34,7 +34,9 @@ impl LicencePolicy {
     }
 
     fn allows_id(&self, id: &str) -> bool {
-        self.allowed.iter().any(|a| a.trim().eq_ignore_ascii_case(id))
+        self.allowed
+            .iter()
+            .any(|a| a.trim().eq_ignore_ascii_case(id))
     }
 }
 

@@ -429,7 +429,10 @@ mod tests {
 
     #[test]
     fn ratios_compare_by_cross_multiplication() {
-        let rate = Actual::Ratio { num: 1001, den: 20_000 };
+        let rate = Actual::Ratio {
+            num: 1001,
+            den: 20_000,
+        };
 
         assert!(!rate.meets(Op::Le, 500));
         assert_eq!(rate.bp(), Some(500));

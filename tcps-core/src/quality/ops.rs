@@ -4,9 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::{AndonType, EvidenceKind, Gate};
-use super::evidence::{
-    ConditionResult, EvalContext, Evaluation, Evidence, ReceiptChain, evaluate,
-};
+use super::evidence::{ConditionResult, EvalContext, Evaluation, Evidence, ReceiptChain, evaluate};
 use super::ledger::{GateAttempt, GateStatus};
 use super::links;
 use super::metric::{Outcome, Verdict};
@@ -145,7 +143,15 @@ impl Line {
 
         let andon = if gate.blocking && evaluation.outcome == Verdict::Fail {
             let failed = evaluation.failed_metrics();
-            links::plan_gate_raise(self, sku, &gate.name, &gate.stage, gate.andon_type, &failed, seq)?
+            links::plan_gate_raise(
+                self,
+                sku,
+                &gate.name,
+                &gate.stage,
+                gate.andon_type,
+                &failed,
+                seq,
+            )?
         } else {
             None
         };
@@ -265,7 +271,9 @@ impl Line {
             gate: gate.map(|g| g.name.clone()),
             gate_status,
             attempt: latest.map(|a| a.attempt),
-            failed_conditions: latest.map(|a| a.failed_conditions.clone()).unwrap_or_default(),
+            failed_conditions: latest
+                .map(|a| a.failed_conditions.clone())
+                .unwrap_or_default(),
             stopping_andons,
             reasons,
         })

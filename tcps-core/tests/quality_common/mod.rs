@@ -14,7 +14,7 @@ pub fn data(kind: &str, file: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// A JUnit report of the corpus, parsed.
+/// A `JUnit` report of the corpus, parsed.
 pub fn junit(file: &str) -> TestSummary {
     let bytes = data("junit", file);
     ingest::junit(Input::new(file, &bytes), &Limits::default()).expect("junit parses")
@@ -46,3 +46,5 @@ pub const JUNIT_EMPTY: &str = "test-summary-action__05-empty.xml";
 pub const JUNIT_PYTHON: &str = "mikepenz-action-junit-report__python-report.xml";
 pub const LCOV_TEST: &str = "coverallsapp-coverage-reporter__test.lcov";
 pub const COBERTURA_LOW: &str = "gcovr-gcovr__coexisting-from-build-dir-clang-10-cobertura.a.xml";
+
+pub mod line;
