@@ -18,6 +18,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ccd;padding-bot
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccd;padding:.2rem .5rem;text-align:left}
 th{background:#eef1f6}td.n{text-align:right}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#445}
+summary{cursor:pointer;font-size:.9rem;color:#445}
 svg{width:100%;max-width:640px;height:auto;background:#fafbfd;border:1px solid #dde}
 svg text{font-size:11px;fill:#334}
 .axis{stroke:#889;stroke-width:1}
@@ -91,7 +92,8 @@ impl Chart<'_> {
         format!(
             "<figure id=\"{}\">\n<svg viewBox=\"0 0 {} {}\" role=\"img\">\
              <title>{}</title><desc>{}</desc>\n{}</svg>\n\
-             <figcaption>{}</figcaption>\n{}</figure>\n",
+             <figcaption>{}</figcaption>\n\
+             <details><summary>Numbers drawn</summary>\n{}</details>\n</figure>\n",
             self.id,
             VIEW.0,
             VIEW.1,
