@@ -632,6 +632,33 @@ fn test_execution_passes_on_the_demo_reports_and_fails_on_the_failing_one() {
     assert_eq!(failing.outcome, Verdict::Fail);
 }
 
+/// A report of the demo, from `examples/data/` (origins in its
+/// `ORIGINS.md`).
+fn demo_report(file: &str) -> (String, Vec<u8>) {
+    let path = format!("{}/../examples/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (file.to_owned(), bytes)
+}
+
+#[test]
+fn the_demo_reports_pass_and_fail_the_test_gate_with_default_thresholds() {
+    let junit_of = |file: &str| {
+        let (name, bytes) = demo_report(file);
+        ingest::junit(Input::new(&name, &bytes), &Limits::default()).unwrap()
+    };
+    let (name, bytes) = demo_report(LCOV_TEST);
+    let coverage = ingest::lcov(Input::new(&name, &bytes), &Limits::default()).unwrap();
+    let passing = junit_of("EnricoMi-publish-unit-test-result-action__latex-utensils.xml");
+    let failing = junit_of("mikepenz-action-junit-report__basic.xml");
+
+    let pass = test_execution(Some(passing), Some(coverage.clone()));
+    let fail = test_execution(Some(failing), Some(coverage));
+
+    assert_eq!(pass.outcome, Verdict::Pass);
+    assert_eq!(fail.outcome, Verdict::Fail);
+    assert_eq!(fail.failed_metrics(), ["test_pass_rate"]);
+}
+
 #[test]
 fn sources_are_merged_by_kind_name_and_digest() {
     let a = junit(JUNIT_FAIL);
