@@ -503,6 +503,21 @@ fn a_host_can_run_two_gates_of_one_kind_and_no_gate_at_all() {
 }
 
 #[test]
+fn a_history_gate_without_a_window_gets_the_default_of_30_days() {
+    let config = with_gates(|g| {
+        let Value::Object(gate) = &mut g[5] else {
+            unreachable!()
+        };
+        gate.remove("history_days");
+    });
+
+    let gate = config.unwrap().quality.gates[5].clone();
+
+    assert_eq!(gate.history_days, Some(30));
+    assert_eq!(gate.to_value().get("history_days"), Some(&Value::Int(30)));
+}
+
+#[test]
 fn thresholds_outside_their_range_are_refused() {
     let ratio = with_condition(
         2,

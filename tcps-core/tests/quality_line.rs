@@ -203,6 +203,30 @@ fn q19_coverage_alone_raises_a_medium_coverage_andon() {
 }
 
 #[test]
+fn q25_a_security_warn_raises_no_andon_and_lets_the_sku_leave() {
+    let mut line = line_with_skus(1);
+    let now = walk(&mut line, SKU1, "security_scan", T0);
+    let evidence = Evidence::Security {
+        sarif: Some(ingest::SarifSummary {
+            warning: 6,
+            ..Default::default()
+        }),
+        advisories: Some(Vec::new()),
+        secrets: Some(ingest::SarifSummary::default()),
+    };
+    let before = line.len();
+
+    let r = eval(&mut line, SKU1, "security_scan", &evidence, now);
+
+    assert_eq!(
+        (r.outcome, r.downgraded, r.andon),
+        (Verdict::Warn, false, None)
+    );
+    assert_eq!(line.len(), before + 1);
+    assert!(line.can_leave_stage(SKU1, now).unwrap().allowed);
+}
+
+#[test]
 fn q31_quality_metrics_on_fixture_k_fails_on_all_three_ratios() {
     let mut line = fixture_k();
     let now = k(26, 0, 0);

@@ -686,12 +686,7 @@ fn parse_gates(items: &[Value], stages: &[String]) -> Result<Vec<Gate>> {
             (EvidenceKind::History, Some(days)) if !(1..=MAX_HISTORY_DAYS).contains(&days) => {
                 return Err(bad("history_days", format!("{days} is outside 1 to 3660")));
             }
-            (EvidenceKind::History, None) => {
-                return Err(bad(
-                    "history_days",
-                    "is missing on a gate of kind history".into(),
-                ));
-            }
+            (EvidenceKind::History, None) => gate.history_days = Some(DEFAULT_HISTORY_DAYS),
             (kind, Some(_)) if kind != EvidenceKind::History => {
                 return Err(bad(
                     "history_days",

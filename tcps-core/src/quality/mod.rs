@@ -36,9 +36,9 @@
 //! Choices where quality.md is silent:
 //!
 //! - A configuration's gate and condition objects may leave out
-//!   `if_no_data` (it is `fail`) and a threshold (it is null); the
-//!   logged configuration always holds every field. A gate of kind
-//!   `history` must give `history_days`.
+//!   `if_no_data` (it is `fail`), a threshold (it is null) and, on a gate
+//!   of kind `history`, `history_days` (it is 30); the logged
+//!   configuration always holds every field.
 //! - Shape errors of a gate (a missing field, a wrong JSON type, an
 //!   unknown field or severity) are `invalid_gate` naming the field, and
 //!   come before the rules of quality.md 2.1; those of a condition are
