@@ -730,42 +730,44 @@ impl Ty {
     }
 }
 
-fn member<'a>(map: &'a Map, path: &str, key: &str, ty: Ty) -> Result<&'a Value> {
-    let field = if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    };
-    let v = map
-        .get(key)
-        .ok_or_else(|| Error::config(field.clone(), "is missing"))?;
-    if ty.holds(v) {
-        Ok(v)
-    } else {
-        Err(Error::config(field, ty.reason()))
+/// The dotted field of `key` below the `path` segments.
+fn field(path: &[&str], key: &str) -> String {
+    let mut out = path.join(".");
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(key);
+    out
+}
+
+fn member<'a>(map: &'a Map, path: &[&str], key: &str, ty: Ty) -> Result<&'a Value> {
+    match map.get(key) {
+        Some(v) if ty.holds(v) => Ok(v),
+        Some(_) => Err(Error::config(field(path, key), ty.reason())),
+        None => Err(Error::config(field(path, key), "is missing")),
     }
 }
 
-fn no_other_keys(map: &Map, path: &str, allowed: &[&str], what: &str) -> Result<()> {
+fn no_other_keys(map: &Map, path: &[&str], allowed: &[&str], what: &str) -> Result<()> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(Error::config(
-            format!("{path}.{k}"),
-            format!("is not {what}"),
-        )),
+        Some(k) => Err(Error::config(field(path, k), format!("is not {what}"))),
         None => Ok(()),
     }
 }
 
 /// Rule 1: presence and JSON types.
 fn check_structure(map: &Map) -> Result<()> {
-    let buckets = member(map, "", "buckets", Ty::Object)?;
+    let buckets = member(map, &[], "buckets", Ty::Object)?;
     for b in Bucket::ALL {
         let Some(entry) = buckets.get(b.as_str()) else {
             continue;
         };
-        let path = format!("buckets.{b}");
+        let path = ["buckets", b.as_str()];
         let Value::Object(entry) = entry else {
-            return Err(Error::config(path, "must be an object"));
+            return Err(Error::config(
+                field(&path[..1], path[1]),
+                "must be an object",
+            ));
         };
         let types = [Ty::IntOrNull, Ty::Str, Ty::IntOrNull, Ty::Int, Ty::Int];
         for (key, ty) in BUCKET_KEYS.iter().zip(types) {
@@ -774,14 +776,14 @@ fn check_structure(map: &Map) -> Result<()> {
         no_other_keys(entry, &path, &BUCKET_KEYS, "a bucket setting")?;
     }
 
-    let limit = member(map, "", "expedite_limit", Ty::Int)?;
+    let limit = member(map, &[], "expedite_limit", Ty::Int)?;
     if !in_range(limit, 0, i64::from(u32::MAX)) {
         return Err(Error::config("expedite_limit", "must be in 0..=4294967295"));
     }
-    member(map, "", "leveling", Ty::Str)?;
-    member(map, "", "stages", Ty::StrList)?;
+    member(map, &[], "leveling", Ty::Str)?;
+    member(map, &[], "stages", Ty::StrList)?;
 
-    let Value::Object(routing) = member(map, "", "routing", Ty::Object)? else {
+    let Value::Object(routing) = member(map, &[], "routing", Ty::Object)? else {
         return Ok(());
     };
     let types = [
@@ -793,34 +795,31 @@ fn check_structure(map: &Map) -> Result<()> {
         Ty::Object,
     ];
     for (key, ty) in ROUTING_KEYS.iter().zip(types) {
-        member(routing, "routing", key, ty)?;
+        member(routing, &["routing"], key, ty)?;
     }
-    no_other_keys(routing, "routing", &ROUTING_KEYS, "a routing member")?;
+    no_other_keys(routing, &["routing"], &ROUTING_KEYS, "a routing member")?;
 
     for (kind, entry) in obj(routing, "rules") {
-        let path = format!("routing.rules.{kind}");
+        let path = ["routing", "rules", kind.as_str()];
         let Value::Object(entry) = entry else {
-            return Err(Error::config(path, "must be an object"));
+            return Err(Error::config(field(&path[..2], kind), "must be an object"));
         };
         member(entry, &path, "bucket", Ty::Str)?;
         member(entry, &path, "priority", Ty::Str)?;
         no_other_keys(entry, &path, &["bucket", "priority"], "a rule")?;
     }
+    let wrong_type = |member: &str, key: &str, reason: &str| {
+        Error::config(field(&["routing", member], key), reason)
+    };
     for (key, v) in obj(routing, "label_aliases") {
         if !matches!(v, Value::String(_)) {
-            return Err(Error::config(
-                format!("routing.label_aliases.{key}"),
-                "must be a string",
-            ));
+            return Err(wrong_type("label_aliases", key, "must be a string"));
         }
     }
     for member in ["severity_labels", "cve_priority"] {
         for (key, v) in obj(routing, member) {
             if !matches!(v, Value::Int(_)) {
-                return Err(Error::config(
-                    format!("routing.{member}.{key}"),
-                    "must be an integer",
-                ));
+                return Err(wrong_type(member, key, "must be an integer"));
             }
         }
     }
@@ -835,7 +834,7 @@ fn check_bucket_keys(buckets: &Map) -> Result<()> {
         }
     }
     let names: Vec<&str> = Bucket::ALL.iter().map(|b| b.as_str()).collect();
-    no_other_keys(buckets, "buckets", &names, "a bucket")
+    no_other_keys(buckets, &["buckets"], &names, "a bucket")
 }
 
 fn check_stages(v: &Value) -> Result<Vec<String>> {
@@ -873,27 +872,31 @@ fn normalised_keys<T>(
     member: &str,
     value: impl Fn(&Value) -> Option<T>,
 ) -> Result<BTreeMap<String, T>> {
-    let field = format!("routing.{member}");
     let mut out = BTreeMap::new();
-    let mut original: BTreeMap<String, &str> = BTreeMap::new();
     for (key, v) in map {
         let norm = normalise(key);
         if norm.is_empty() {
-            return Err(Error::config(field, "a key is empty after normalisation"));
-        }
-        if let Some(first) = original.get(&norm) {
             return Err(Error::config(
-                field,
+                field(&["routing"], member),
+                "a key is empty after normalisation",
+            ));
+        }
+        if out.contains_key(&norm) {
+            let first = map
+                .keys()
+                .find(|k| normalise(k) == norm)
+                .map_or("", String::as_str);
+            return Err(Error::config(
+                field(&["routing"], member),
                 format!("keys `{first}` and `{key}` are the same after normalisation"),
             ));
         }
         let Some(typed) = value(v) else {
             return Err(Error::config(
-                format!("{field}.{key}"),
+                field(&["routing", member], key),
                 "has the wrong type",
             ));
         };
-        original.insert(norm.clone(), key);
         out.insert(norm, typed);
     }
     Ok(out)
@@ -940,9 +943,9 @@ fn check_cve_priority(map: &Map) -> Result<BTreeMap<Severity, u8>> {
 fn check_rules(rules: &Map) -> Result<BTreeMap<SignalKind, KindRules>> {
     let mut out = BTreeMap::new();
     for kind in SignalKind::ALL {
-        let path = format!("routing.rules.{kind}");
+        let path = ["routing", "rules", kind.as_str()];
         let Some(entry) = rules.get(kind.as_str()) else {
-            return Err(Error::config(path, "is missing"));
+            return Err(Error::config(field(&path[..2], path[2]), "is missing"));
         };
         let text = entry
             .get("bucket")
@@ -953,7 +956,7 @@ fn check_rules(rules: &Map) -> Result<BTreeMap<SignalKind, KindRules>> {
                 RuleFault::SeverityForBucket => "by_severity is a priority rule only",
                 _ => "must be fixed:BUCKET, by_labels or by_metadata",
             };
-            Error::config(format!("{path}.bucket"), reason)
+            Error::config(field(&path, "bucket"), reason)
         })?;
         let text = entry
             .get("priority")
@@ -961,14 +964,14 @@ fn check_rules(rules: &Map) -> Result<BTreeMap<SignalKind, KindRules>> {
             .unwrap_or_default();
         let priority = parse_priority_rule(text).map_err(|_| {
             Error::config(
-                format!("{path}.priority"),
+                field(&path, "priority"),
                 "must be fixed:P, by_severity, by_labels or by_metadata",
             )
         })?;
         out.insert(*kind, KindRules { bucket, priority });
     }
     let names: Vec<&str> = SignalKind::ALL.iter().map(|k| k.as_str()).collect();
-    no_other_keys(rules, "routing.rules", &names, "a signal kind")?;
+    no_other_keys(rules, &["routing", "rules"], &names, "a signal kind")?;
     Ok(out)
 }
 

@@ -290,9 +290,9 @@ mod tests {
                     }
                     Op::Remove(_) => {}
                     Op::Reorder(seed) => {
-                        let n = model.len().max(1) as u64;
-                        let shift = (seed % n) as usize;
-                        model.rotate_left(shift.min(model.len()));
+                        let len = model.len();
+                        let shift = (seed % len.max(1) as u64) as usize;
+                        model.rotate_left(shift.min(len));
                         let order: Vec<_> = model
                             .iter()
                             .map(|(id, p)| (WorkOrderId(*id), *p, true))
