@@ -69,7 +69,7 @@ impl Config {
 
     /// The standard line under another name.
     pub fn standard_named(name: &str) -> Result<Self> {
-        validate_name(name)?;
+        crate::checkpoint::validate_origin(name)?;
         Ok(Self {
             name: name.to_owned(),
             ..Self::standard()
@@ -93,7 +93,7 @@ impl Config {
         let Some(name) = map.get("name").and_then(Value::as_str) else {
             return Err(Error::config("name", "must be a string"));
         };
-        validate_name(name)?;
+        crate::checkpoint::validate_origin(name)?;
         let flow = FlowConfig::from_map(map)?;
         let quality = QualityConfig::from_map(map, &flow)?;
         let andon = AndonConfig::from_map(map)?;
@@ -145,23 +145,3 @@ impl<'de> Deserialize<'de> for Config {
     }
 }
 
-/// The origin rules of evidence-log.md 5.2 applied to the line's name.
-///
-/// TODO: delegate to `checkpoint::validate_origin` once that module lands;
-/// both must keep one definition of the rules.
-fn validate_name(name: &str) -> Result<()> {
-    let bad = |rule: &str| Error::InvalidOrigin {
-        origin: name.chars().take(255).collect(),
-        rule: rule.to_owned(),
-    };
-    if name.is_empty() || name.len() > 255 {
-        return Err(bad("must be 1 to 255 bytes"));
-    }
-    if name
-        .chars()
-        .any(|c| c < '\u{21}' || c == '\u{7f}' || c == '+' || c.is_whitespace())
-    {
-        return Err(bad("no control, white space or `+` characters"));
-    }
-    Ok(())
-}
