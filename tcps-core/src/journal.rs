@@ -1235,6 +1235,42 @@ impl<'p> Scan<'p> {
     /// Steps 2 to 4 for one complete line.
     fn line(&mut self, offset: u64, bytes: &[u8], last: bool) -> Result<()> {
         self.lines += 1;
+        let want_receipt = self.replay.is_some() && self.rejected.is_none();
+        if bytes.len() <= MAX_LINE_BYTES
+            && let Some(f) = fast::read(bytes)
+        {
+            let entry = ChainEntry {
+                seq: f.seq,
+                at: f.at,
+                kind: f.kind,
+                subject: f.subject,
+                more: f.more,
+                prev: f.prev,
+                hash: f.hash,
+            };
+            let receipt = if want_receipt || f.seq == 0 {
+                // The body is canonical, so the strict reader takes it.
+                value::parse(f.body).ok().map(|body| Receipt {
+                    seq: f.seq,
+                    at: f.at,
+                    kind: f.kind.to_owned(),
+                    subject: f.subject.to_owned(),
+                    body,
+                    more: f.more,
+                    prev: f.prev,
+                    hash: f.hash,
+                })
+            } else {
+                None
+            };
+            if receipt.is_some() || !(want_receipt || f.seq == 0) {
+                self.cursor
+                    .step_entry(&entry, &f.leaf)
+                    .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
+                self.accept(offset, bytes.len(), f.seq, f.at, f.more, f.hash, receipt);
+                return Ok(());
+            }
+        }
         let checked = match check_line(bytes) {
             Ok(c) => c,
             Err(fault) => {
@@ -1249,29 +1285,46 @@ impl<'p> Scan<'p> {
         self.cursor
             .step_entry(&ChainEntry::of(&r), &checked.leaf)
             .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
-        if r.seq.is_multiple_of(INDEX_STRIDE) {
+        let (seq, at, more, hash) = (r.seq, r.at, r.more, r.hash);
+        self.accept(offset, bytes.len(), seq, at, more, hash, Some(r));
+        Ok(())
+    }
+
+    /// Takes a checked line into the operation in progress.
+    #[allow(clippy::too_many_arguments)]
+    fn accept(
+        &mut self,
+        offset: u64,
+        len: usize,
+        seq: u64,
+        at: Timestamp,
+        more: u64,
+        hash: Digest,
+        receipt: Option<Receipt>,
+    ) {
+        if seq.is_multiple_of(INDEX_STRIDE) {
             self.index.push(offset);
         }
-        if r.seq == 0 {
+        if seq == 0
+            && let Some(r) = &receipt
+        {
             self.name.clear();
             let name = r.body.get("config").and_then(|c| c.get("name"));
             self.name
                 .push_str(name.and_then(|n| n.as_str()).unwrap_or_default());
         }
-        let more = r.more;
         let keep = self.replay.is_some() && self.rejected.is_none();
         self.pending.push(Pending {
             offset,
-            len: bytes.len() as u64 + 1,
-            seq: r.seq,
-            at: r.at,
-            hash: r.hash,
-            receipt: keep.then_some(r),
+            len: len as u64 + 1,
+            seq,
+            at,
+            hash,
+            receipt: if keep { receipt } else { None },
         });
         if more == 0 {
             self.flush();
         }
-        Ok(())
     }
 
     /// Takes the finished operation into the log.
@@ -1429,4 +1482,349 @@ fn sync_dir(path: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+// ---------------------------------------------------------------------
+// The fast path: one pass over a canonical line
+// ---------------------------------------------------------------------
+
+/// Reads a journal line that is exactly canonical in one pass, without
+/// building values: the envelope members, where the body is and the
+/// leaf hash. Any line it does not accept goes through the strict
+/// reader and the byte comparison of 6.1, which name the fault; so this
+/// path decides nothing on its own, it only makes the common case fast.
+mod fast {
+    use sha2::{Digest as _, Sha256};
+
+    use crate::digest::Digest;
+    use crate::receipt::{valid_kind, valid_subject};
+    use crate::value::{MAX_DEPTH, MAX_SAFE_INT};
+
+    /// The members of a canonical journal line.
+    pub(super) struct Line<'a> {
+        pub(super) at: i64,
+        pub(super) body: &'a [u8],
+        pub(super) hash: Digest,
+        pub(super) kind: &'a str,
+        pub(super) more: u64,
+        pub(super) prev: Digest,
+        pub(super) seq: u64,
+        pub(super) subject: &'a str,
+        /// `H(0x00 || canonical bytes)`, from the line without `hash`.
+        pub(super) leaf: Digest,
+    }
+
+    struct Cursor<'a> {
+        b: &'a [u8],
+        pos: usize,
+    }
+
+    /// The line, if it is the canonical form of a valid receipt.
+    pub(super) fn read(bytes: &[u8]) -> Option<Line<'_>> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut c = Cursor { b: bytes, pos: 0 };
+        c.lit(b"{\"at\":")?;
+        let at = c.int()?;
+        c.lit(b",\"body\":")?;
+        let body_start = c.pos;
+        if c.peek()? != b'{' {
+            return None;
+        }
+        c.value(2)?;
+        let body_end = c.pos;
+        c.lit(b",\"hash\":\"")?;
+        let hash = c.digest()?;
+        c.lit(b"\"")?;
+        let hash_end = c.pos;
+        c.lit(b",\"kind\":\"")?;
+        let kind = c.plain(text)?;
+        c.lit(b",\"more\":")?;
+        let more = u64::try_from(c.int()?).ok()?;
+        c.lit(b",\"prev\":\"")?;
+        let prev = c.digest()?;
+        c.lit(b"\",\"seq\":")?;
+        let seq = u64::try_from(c.int()?).ok()?;
+        c.lit(b",\"subject\":\"")?;
+        let subject = c.plain(text)?;
+        c.lit(b",\"v\":1}")?;
+        if c.pos != bytes.len() {
+            return None;
+        }
+        if !valid_kind(kind) || !(subject == "line" || valid_subject(subject)) {
+            return None;
+        }
+        let mut h = Sha256::new();
+        h.update([0u8]);
+        h.update(&bytes[..body_end]);
+        h.update(&bytes[hash_end..]);
+        Some(Line {
+            at,
+            body: &bytes[body_start..body_end],
+            hash,
+            kind,
+            more,
+            prev,
+            seq,
+            subject,
+            leaf: Digest(h.finalize().into()),
+        })
+    }
+
+    impl Cursor<'_> {
+        fn peek(&self) -> Option<u8> {
+            self.b.get(self.pos).copied()
+        }
+
+        fn lit(&mut self, word: &[u8]) -> Option<()> {
+            if self.b.get(self.pos..self.pos + word.len())? == word {
+                self.pos += word.len();
+                Some(())
+            } else {
+                None
+            }
+        }
+
+        /// A canonical integer within the range of 1.2.
+        fn int(&mut self) -> Option<i64> {
+            let negative = self.peek()? == b'-';
+            if negative {
+                self.pos += 1;
+            }
+            let start = self.pos;
+            let mut n: i64 = 0;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                n = n.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+                if n > MAX_SAFE_INT {
+                    return None;
+                }
+                self.pos += 1;
+            }
+            let digits = self.pos - start;
+            // No empty, no leading zero, no `-0`.
+            if digits == 0 || (digits > 1 && self.b[start] == b'0') || (negative && n == 0) {
+                return None;
+            }
+            Some(if negative { -n } else { n })
+        }
+
+        fn digest(&mut self) -> Option<Digest> {
+            let hex = self.b.get(self.pos..self.pos + 64)?;
+            let mut out = [0u8; 32];
+            for (i, pair) in hex.chunks_exact(2).enumerate() {
+                out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+            }
+            self.pos += 64;
+            Some(Digest(out))
+        }
+
+        /// A string without escapes, ended by `"`, as text.
+        fn plain<'t>(&mut self, text: &'t str) -> Option<&'t str> {
+            let start = self.pos;
+            let len = self.b[start..].iter().position(|&b| b == b'"')?;
+            let s = text.get(start..start + len)?;
+            if s.bytes().any(|b| b == b'\\' || b < 0x20) {
+                return None;
+            }
+            self.pos += len + 1;
+            Some(s)
+        }
+
+        /// One canonical value at nesting level `depth`.
+        fn value(&mut self, depth: usize) -> Option<()> {
+            match self.peek()? {
+                b'{' => {
+                    if depth > MAX_DEPTH {
+                        return None;
+                    }
+                    self.pos += 1;
+                    if self.peek()? == b'}' {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                    let mut last: Option<(usize, usize)> = None;
+                    loop {
+                        if self.peek()? != b'"' {
+                            return None;
+                        }
+                        let (start, end, simple) = self.string()?;
+                        // Only names that sort the same bytewise and in
+                        // UTF-16 are compared here; others take the slow
+                        // path, which sorts them properly.
+                        if !simple {
+                            return None;
+                        }
+                        if let Some((s, e)) = last
+                            && self.b[s..e] >= self.b[start..end]
+                        {
+                            return None;
+                        }
+                        last = Some((start, end));
+                        self.lit(b":")?;
+                        self.value(depth + 1)?;
+                        match self.peek()? {
+                            b',' => self.pos += 1,
+                            b'}' => {
+                                self.pos += 1;
+                                return Some(());
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                b'[' => {
+                    if depth > MAX_DEPTH {
+                        return None;
+                    }
+                    self.pos += 1;
+                    if self.peek()? == b']' {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                    loop {
+                        self.value(depth + 1)?;
+                        match self.peek()? {
+                            b',' => self.pos += 1,
+                            b']' => {
+                                self.pos += 1;
+                                return Some(());
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                b'"' => self.string().map(|_| ()),
+                b't' => self.lit(b"true"),
+                b'f' => self.lit(b"false"),
+                b'n' => self.lit(b"null"),
+                b'-' | b'0'..=b'9' => {
+                    self.int()?;
+                    // A fraction or exponent is a float: slow path.
+                    match self.peek() {
+                        Some(b'.' | b'e' | b'E') => None,
+                        _ => Some(()),
+                    }
+                }
+                _ => None,
+            }
+        }
+
+        /// A canonical string; returns the content's range and whether
+        /// it is simple: no escape and no byte of U+E000 or above.
+        fn string(&mut self) -> Option<(usize, usize, bool)> {
+            self.pos += 1;
+            let start = self.pos;
+            let mut simple = true;
+            loop {
+                let b = self.peek()?;
+                match b {
+                    b'"' => {
+                        let end = self.pos;
+                        self.pos += 1;
+                        return Some((start, end, simple));
+                    }
+                    b'\\' => {
+                        simple = false;
+                        self.pos += 1;
+                        match self.peek()? {
+                            b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r' => self.pos += 1,
+                            b'u' => {
+                                let hex = self.b.get(self.pos + 1..self.pos + 5)?;
+                                // Only the controls without a short escape.
+                                if hex[..2] != *b"00" {
+                                    return None;
+                                }
+                                let unit = (nibble(hex[2])? << 4) | nibble(hex[3])?;
+                                if unit >= 0x20 || matches!(unit, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d)
+                                {
+                                    return None;
+                                }
+                                self.pos += 5;
+                            }
+                            _ => return None,
+                        }
+                    }
+                    0x00..=0x1f => return None,
+                    0xee..=0xff => {
+                        simple = false;
+                        self.pos += 1;
+                    }
+                    _ => self.pos += 1,
+                }
+            }
+        }
+    }
+
+    /// A lowercase hex digit.
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{check_line, fast};
+    use crate::digest::Digest;
+    use crate::receipt::Receipt;
+    use crate::value::{Map, Value};
+
+    fn any_body() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|i| Value::Int(i % 9_007_199_254_740_992)),
+            any::<String>().prop_map(Value::String),
+            "[a-z\\\\\"\u{0}-\u{1f}\u{e000}\u{1f600}]{0,6}".prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z\u{7f}\u{e000}\u{1f600}]{0,3}", inner, 0..4)
+                    .prop_map(|m: Map| Value::Object(m)),
+            ]
+        });
+        proptest::collection::btree_map("[a-z_]{1,6}", value, 0..5).prop_map(Value::Object)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn the_fast_path_agrees_with_the_strict_reader(
+            body in any_body(),
+            seq in 0u64..1_000_000,
+            flip in any::<(usize, u8)>(),
+        ) {
+            let r = Receipt::seal(seq, 1_769_421_600_000, "gate.passed", "SKU-000001", body, 0, Digest::ZERO).unwrap();
+            let mut line = Vec::new();
+            r.write_line(&mut line);
+            line.pop();
+
+            match fast::read(&line) {
+                Some(f) => {
+                    prop_assert_eq!(f.leaf, r.hash);
+                    prop_assert_eq!((f.seq, f.at, f.more, f.hash), (r.seq, r.at, r.more, r.hash));
+                }
+                // Only names with escapes or at or above U+E000 are left
+                // to the strict reader.
+                None => prop_assert!(line.iter().any(|&b| b == b'\\' || b >= 0xEE)),
+            }
+
+            let mut changed = line.clone();
+            let i = flip.0 % changed.len();
+            changed[i] ^= flip.1.max(1);
+            if let Some(f) = fast::read(&changed) {
+                let slow = check_line(&changed);
+                prop_assert!(slow.is_ok(), "fast path accepted what the strict reader refuses");
+                if let Ok(slow) = slow {
+                    prop_assert_eq!(f.leaf, slow.leaf);
+                }
+            }
+        }
+    }
 }

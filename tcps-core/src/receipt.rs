@@ -87,8 +87,8 @@ impl Receipt {
         r.check_envelope()?;
         r.body.validate(2).map_err(|e| prefix_body_pointer(e))?;
         let canonical = r.canonical_bytes();
-        // The complete line adds `,"hash":"<64 hex>"` = 75 bytes.
-        let size = canonical.len() + 75;
+        // The complete line adds `,"hash":"<64 hex>"`: 9 + 64 + 1 bytes.
+        let size = canonical.len() + 74;
         if size > MAX_RECEIPT_BYTES {
             return Err(Error::ReceiptTooLarge {
                 size: size as u64,
