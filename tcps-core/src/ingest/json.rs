@@ -133,6 +133,9 @@ pub(crate) fn parse_document<'a>(ctx: &Ctx<'a>, limits: &Limits) -> Result<Value
 /// The reader. Offsets are raw input offsets.
 pub(crate) struct Json<'a, 'c> {
     b: &'a [u8],
+    /// The input as text, when it was checked to be UTF-8 (strings are
+    /// then sliced, not decoded again).
+    text: Option<&'a str>,
     pos: usize,
     depth: u32,
     nodes: u64,
@@ -150,6 +153,7 @@ impl<'a, 'c> Json<'a, 'c> {
     pub fn new(ctx: &'c Ctx<'a>, limits: &Limits, pos: usize) -> Self {
         Self {
             b: ctx.raw,
+            text: std::str::from_utf8(ctx.raw).ok(),
             pos,
             depth: 0,
             nodes: 0,
@@ -273,15 +277,14 @@ impl<'a, 'c> Json<'a, 'c> {
             }
             match self.b[self.pos] {
                 b'"' => {
-                    let tail = &self.b[run..self.pos];
                     self.pos += 1;
                     if !keep {
                         return Ok(None);
                     }
                     return Ok(Some(match owned {
-                        None => String::from_utf8_lossy(tail),
+                        None => self.decode(run, self.pos - 1),
                         Some(mut text) => {
-                            text.push_str(&String::from_utf8_lossy(tail));
+                            text.push_str(&self.decode(run, self.pos - 1));
                             Cow::Owned(text)
                         }
                     }));
@@ -289,13 +292,21 @@ impl<'a, 'c> Json<'a, 'c> {
                 b'\\' => {
                     let text = owned.get_or_insert_with(String::new);
                     if keep {
-                        text.push_str(&String::from_utf8_lossy(&self.b[run..self.pos]));
+                        text.push_str(&self.decode(run, self.pos));
                     }
                     self.escape(if keep { Some(text) } else { None })?;
                     run = self.pos;
                 }
                 _ => return Err(self.syntax("control character in a string")),
             }
+        }
+    }
+
+    /// The text of input bytes `from..to` inside a string.
+    fn decode(&self, from: usize, to: usize) -> Cow<'a, str> {
+        match self.text.and_then(|text| text.get(from..to)) {
+            Some(text) => Cow::Borrowed(text),
+            None => String::from_utf8_lossy(&self.b[from..to]),
         }
     }
 

@@ -48,7 +48,8 @@ struct File<'a> {
     /// Lines from 2^63 up (never written by real tools).
     huge_lines: Vec<(u64, bool)>,
     has_lines: bool,
-    branches: Vec<(u64, &'a [u8], &'a [u8], bool)>,
+    /// `(line, block << 32 | branch | hit << 63)`, ids from [`Files::id`].
+    branches: Vec<(u64, u64)>,
     has_branches: bool,
     /// lcov 1 functions by name.
     fn_names: Vec<(Cow<'a, str>, bool)>,
@@ -63,6 +64,31 @@ struct File<'a> {
 struct Files<'a> {
     index: HashMap<Cow<'a, str>, usize>,
     files: Vec<File<'a>>,
+    /// Interned `BRDA` block and branch ids that are not small numbers.
+    ids: HashMap<&'a [u8], u32>,
+}
+
+/// Ids from 2^30 up are interned text; below, the decimal number itself.
+const INTERNED: u32 = 1 << 30;
+
+/// Bit of a packed branch that marks a hit.
+const HIT: u64 = 1 << 63;
+
+impl<'a> Files<'a> {
+    /// A number for a block or branch id, equal for equal text.
+    fn id(&mut self, text: &'a [u8]) -> Option<u32> {
+        if !text.is_empty()
+            && text.len() <= 9
+            && text.iter().all(u8::is_ascii_digit)
+            && (text[0] != b'0' || text.len() == 1)
+        {
+            return parse_u64_bytes(text).and_then(|n| u32::try_from(n).ok());
+        }
+        let next = u32::try_from(self.ids.len())
+            .ok()
+            .filter(|n| *n < INTERNED)?;
+        Some(*self.ids.entry(text).or_insert(INTERNED + next))
+    }
 }
 
 const LF: usize = 0;
@@ -96,10 +122,23 @@ fn read<'a>(files: &mut Files<'a>, input: Input<'a>, limits: &Limits) -> Result<
             return Err(ctx.too_large(Some(start), "max_nodes", limits.max_nodes));
         }
         let line = &raw[start..end];
-        let lead = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        let text = line.trim_ascii();
-        if !text.is_empty() && text[0] != b'#' {
-            reader.line(files, text, start + lead)?;
+        // Most lines are `DA:<line>,<count>` inside a record: read them here.
+        let quick = match (line.strip_prefix(b"DA:"), reader.open) {
+            (Some(value), Some(index)) => {
+                quick_da(value.trim_ascii_end()).map(|packed| (index, packed))
+            }
+            _ => None,
+        };
+        if let Some((index, packed)) = quick {
+            let file = &mut files.files[index];
+            file.lines.push(packed);
+            file.has_lines = true;
+        } else {
+            let lead = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let text = line.trim_ascii();
+            if !text.is_empty() && text[0] != b'#' {
+                reader.line(files, text, start + lead)?;
+            }
         }
         start = end + 1;
     }
@@ -125,11 +164,12 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn line(&mut self, files: &mut Files<'a>, text: &'a [u8], at: usize) -> Result<()> {
         if text == b"end_of_record" {
-            if self.open.take().is_none() {
+            let Some(index) = self.open.take() else {
                 return Err(self
                     .ctx
                     .malformed(at, "record_outside", "end_of_record without SF"));
-            }
+            };
+            files.files[index].compact();
             self.fnl.clear();
             return Ok(());
         }
@@ -167,8 +207,7 @@ impl<'a> Reader<'a> {
                     );
                     return Err(self.ctx.malformed(at, "record_outside", &detail));
                 };
-                let file = &mut files.files[index];
-                self.data(file, key, value, at)
+                self.data(files, index, key, value, at)
             }
             _ if !key.is_empty()
                 && key
@@ -181,10 +220,36 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn data(&mut self, file: &mut File<'a>, key: &[u8], value: &'a [u8], at: usize) -> Result<()> {
+    fn data(
+        &mut self,
+        files: &mut Files<'a>,
+        index: usize,
+        key: &[u8],
+        value: &'a [u8],
+        at: usize,
+    ) -> Result<()> {
         let syntax = || self.ctx.malformed(at, "syntax", "too few fields");
         let number = |text: &[u8]| parse_u64_bytes(text).ok_or_else(|| self.bad_number(at, text));
         let hit = |text: &[u8]| is_hit(text).ok_or_else(|| self.bad_number(at, text));
+        if key == b"BRDA" {
+            let (line, rest) = split_once(value).ok_or_else(syntax)?;
+            let (block, rest) = split_once(rest).ok_or_else(syntax)?;
+            let (branch, _) = split_once(rest).ok_or_else(syntax)?;
+            let taken = &rest[rest.iter().rposition(|&b| b == b',').map_or(0, |at| at + 1)..];
+            let line = number(line)?;
+            let hit = if taken == b"-" { false } else { hit(taken)? };
+            let too_many = || {
+                self.ctx
+                    .too_large(Some(at), "distinct branch ids", u64::from(INTERNED))
+            };
+            let ids = u64::from(files.id(block).ok_or_else(too_many)?) << 32
+                | u64::from(files.id(branch).ok_or_else(too_many)?);
+            let file = &mut files.files[index];
+            file.branches.push((line, ids | if hit { HIT } else { 0 }));
+            file.has_branches = true;
+            return Ok(());
+        }
+        let file = &mut files.files[index];
         match key {
             b"DA" => {
                 let mut fields = value.splitn(3, |&b| b == b',');
@@ -197,17 +262,6 @@ impl<'a> Reader<'a> {
                     file.huge_lines.push((line, hit));
                 }
                 file.has_lines = true;
-            }
-            b"BRDA" => {
-                let fields: Vec<&[u8]> = value.split(|&b| b == b',').collect();
-                if fields.len() < 4 {
-                    return Err(syntax());
-                }
-                let line = number(fields[0])?;
-                let taken = fields[fields.len() - 1];
-                let hit = if taken == b"-" { false } else { hit(taken)? };
-                file.branches.push((line, fields[1], fields[2], hit));
-                file.has_branches = true;
             }
             b"FN" => {
                 let (line, rest) = split_once(value).ok_or_else(syntax)?;
@@ -295,37 +349,44 @@ impl Files<'_> {
 }
 
 impl File<'_> {
-    fn finish(mut self) -> (Counts, Option<CoverageBasis>) {
+    /// Sorts and merges every list by key (hit if any copy is hit), so a
+    /// file seen in many records keeps one entry per key.
+    fn compact(&mut self) {
+        self.lines.sort_unstable();
+        self.lines.dedup_by(|later, kept| {
+            if *later >> 1 == *kept >> 1 {
+                *kept |= *later & 1;
+                true
+            } else {
+                false
+            }
+        });
+        self.lines.shrink_to_fit();
+        merge_flags(&mut self.huge_lines);
+        self.branches
+            .sort_unstable_by_key(|&(line, ids)| (line, ids & !HIT));
+        self.branches.dedup_by(|later, kept| {
+            if (later.0, later.1 & !HIT) == (kept.0, kept.1 & !HIT) {
+                kept.1 |= later.1 & HIT;
+                true
+            } else {
+                false
+            }
+        });
+        self.branches.shrink_to_fit();
+        merge_flags(&mut self.fn_names);
+        merge_flags(&mut self.fn_lines);
+    }
+
+    fn finish(self) -> (Counts, Option<CoverageBasis>) {
         let mut counts = Counts::default();
         let declared = |slot: usize| self.declared[slot].unwrap_or(0);
 
         let basis = if self.has_lines {
-            self.lines.sort_unstable();
-            let (mut found, mut hit) = (0u64, 0u64);
-            let mut index = 0;
-            while index < self.lines.len() {
-                let line = self.lines[index] >> 1;
-                let mut any = false;
-                while index < self.lines.len() && self.lines[index] >> 1 == line {
-                    any |= self.lines[index] & 1 == 1;
-                    index += 1;
-                }
-                found += 1;
-                hit += u64::from(any);
-            }
-            self.huge_lines.sort_unstable();
-            self.huge_lines.dedup_by(|b, a| {
-                if a.0 == b.0 {
-                    a.1 |= b.1;
-                    true
-                } else {
-                    false
-                }
-            });
-            found += self.huge_lines.len() as u64;
-            hit += self.huge_lines.iter().filter(|(_, h)| *h).count() as u64;
-            counts.lines_found = found;
-            counts.lines_hit = hit;
+            counts.lines_found = (self.lines.len() + self.huge_lines.len()) as u64;
+            counts.lines_hit = (self.lines.iter().filter(|&&packed| packed & 1 == 1).count()
+                + self.huge_lines.iter().filter(|(_, hit)| *hit).count())
+                as u64;
             Some(CoverageBasis::Records)
         } else if self.declared[LF].is_some() || self.declared[LH].is_some() {
             counts.lines_found = declared(LF);
@@ -336,34 +397,20 @@ impl File<'_> {
         };
 
         if self.has_branches {
-            self.branches
-                .sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-            let mut index = 0;
-            while index < self.branches.len() {
-                let key = &self.branches[index];
-                let mut hit = false;
-                let mut next = index;
-                while next < self.branches.len() && {
-                    let other = &self.branches[next];
-                    (other.0, other.1, other.2) == (key.0, key.1, key.2)
-                } {
-                    hit |= self.branches[next].3;
-                    next += 1;
-                }
-                counts.branches_found += 1;
-                counts.branches_hit += u64::from(hit);
-                index = next;
-            }
+            counts.branches_found = self.branches.len() as u64;
+            counts.branches_hit = self
+                .branches
+                .iter()
+                .filter(|(_, ids)| ids & HIT != 0)
+                .count() as u64;
         } else {
             counts.branches_found = declared(BRF);
             counts.branches_hit = declared(BRH);
         }
 
         if self.has_functions {
-            let (found, hit) = distinct(&mut self.fn_names);
-            let (found2, hit2) = distinct(&mut self.fn_lines);
-            counts.functions_found = add(found, found2);
-            counts.functions_hit = add(hit, hit2);
+            counts.functions_found = add(self.fn_names.len() as u64, self.fn_lines.len() as u64);
+            counts.functions_hit = add(hit_count(&self.fn_names), hit_count(&self.fn_lines));
         } else {
             counts.functions_found = declared(FNF);
             counts.functions_hit = declared(FNH);
@@ -372,21 +419,46 @@ impl File<'_> {
     }
 }
 
-/// Distinct keys and how many of them were hit.
-fn distinct<K: Ord>(items: &mut [(K, bool)]) -> (u64, u64) {
+/// How many of `(key, hit)` pairs are hit.
+fn hit_count<K>(items: &[(K, bool)]) -> u64 {
+    items.iter().filter(|(_, hit)| *hit).count() as u64
+}
+
+/// Sorts `(key, hit)` pairs and keeps one per key, hit if any was.
+fn merge_flags<K: Ord>(items: &mut Vec<(K, bool)>) {
     items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (mut found, mut hit) = (0u64, 0u64);
-    let mut index = 0;
-    while index < items.len() {
-        let mut any = false;
-        let mut next = index;
-        while next < items.len() && items[next].0 == items[index].0 {
-            any |= items[next].1;
-            next += 1;
+    items.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 |= later.1;
+            true
+        } else {
+            false
         }
-        found += 1;
-        hit += u64::from(any);
-        index = next;
+    });
+    items.shrink_to_fit();
+}
+
+/// A `DA:` value of the common form `<line>,<digits>[,…]`, packed as
+/// `line << 1 | hit`; `None` sends the line to the full reader.
+fn quick_da(value: &[u8]) -> Option<u64> {
+    let mut at = 0;
+    let mut line: u64 = 0;
+    while let Some(&d) = value.get(at).filter(|d| d.is_ascii_digit()) {
+        line = line.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        at += 1;
     }
-    (found, hit)
+    if at == 0 || value.get(at) != Some(&b',') || line >= 1 << 63 {
+        return None;
+    }
+    at += 1;
+    let count_start = at;
+    let mut nonzero = false;
+    while let Some(&d) = value.get(at).filter(|d| d.is_ascii_digit()) {
+        nonzero |= d != b'0';
+        at += 1;
+    }
+    if at == count_start || !matches!(value.get(at), None | Some(b',')) {
+        return None;
+    }
+    Some(line << 1 | u64::from(nonzero))
 }

@@ -1,0 +1,2 @@
+//! Criterion benchmarks of tcps live in `benches/`; this library is
+//! empty.
