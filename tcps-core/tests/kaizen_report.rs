@@ -3,7 +3,10 @@
 
 mod kaizen_common;
 
-use kaizen_common::{H, NOW, date, fixture_k, k, raise_manual, resolve, week};
+use kaizen_common::{
+    H, K0, NOW, Plan, date, fixture_config, fixture_k, k, plan_k, raise_manual, resolve, week,
+};
+use tcps_core::journal::{Durability, Journal, JournalOptions};
 use tcps_core::id::SkuId;
 use tcps_core::kaizen::{
     self, Direction, KaizenConfig, Metric, Priority, Snapshot, WasteType, WeeklyReport,
@@ -488,4 +491,22 @@ fn a_period_of_other_length_is_a_kaizen_report() {
         kaizen::render_html(&report)
             .contains("<title>Kaizen report, 2026-01-12 to 2026-01-25</title>")
     );
+}
+
+#[test]
+fn a_journaled_line_reports_the_same_from_its_facts_alone() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("kaizen-fixture-k.journal");
+    let _ = std::fs::remove_file(&path);
+    let options = JournalOptions::new().with_durability(Durability::Never);
+    let mut journal = Journal::create(&path, fixture_config(), K0, &options).unwrap();
+    let mut plan = Plan::default();
+    plan_k(&mut plan);
+    plan.run(&mut journal);
+    journal.close().unwrap();
+
+    let reopened = Journal::open_read_only(&path).unwrap();
+    let report = kaizen::weekly_report(&reopened, date("2026-01-25"), NOW).unwrap();
+
+    assert!(!reopened.log().keeps_receipts());
+    assert_eq!(report, report_k());
 }

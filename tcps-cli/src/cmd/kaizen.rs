@@ -2,6 +2,7 @@
 //! 11). Both only read the journal.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -46,18 +47,8 @@ pub struct ForecastArgs {
     #[arg(long)]
     seed: u64,
 
-    /// How many work orders will be completed by this date (YYYY-MM-DD).
-    #[arg(
-        long,
-        value_name = "DATE",
-        conflicts_with = "items",
-        required_unless_present = "items"
-    )]
-    by: Option<String>,
-
-    /// When this many more work orders will be completed.
-    #[arg(long, value_name = "N")]
-    items: Option<u64>,
+    #[command(flatten)]
+    goal: Goal,
 
     /// Number of runs (default: the line's `forecast_runs`).
     #[arg(long)]
@@ -66,6 +57,19 @@ pub struct ForecastArgs {
     /// Days of throughput history (default: `forecast_history_days`).
     #[arg(long)]
     history_days: Option<u32>,
+}
+
+/// What a forecast answers: one of `--by` and `--items`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Goal {
+    /// How many work orders will be completed by this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    by: Option<String>,
+
+    /// When this many more work orders will be completed.
+    #[arg(long, value_name = "N")]
+    items: Option<u64>,
 }
 
 /// Runs one subcommand.
@@ -125,14 +129,38 @@ fn report(ctx: &Ctx, args: &ReportArgs) -> Result<ExitCode, Error> {
         write_file(path, &kaizen::render_html(&report))?;
     }
     if ctx.json {
-        Ctx::print_json(&report)?;
+        emit(&json(&report)?)?;
     } else {
-        print!("{}", kaizen::render_text(&report));
+        emit(&kaizen::render_text(&report))?;
     }
     if let Some(path) = &args.html {
         eprintln!("tcps: html report written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value)
+        .map(|text| text + "\n")
+        .map_err(|e| Error::Io {
+            op: "write".into(),
+            path: "stdout".into(),
+            message: e.to_string(),
+        })
+}
+
+/// Writes to stdout; a reader that went away (`tcps report | head`) is
+/// not an error.
+fn emit(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            op: "write".into(),
+            path: "stdout".into(),
+            message: e.to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Error> {
@@ -150,7 +178,7 @@ fn forecast(ctx: &Ctx, args: &ForecastArgs) -> Result<ExitCode, Error> {
         history_days: args.history_days,
     };
     let journal = open(ctx)?;
-    let result = match (&args.by, args.items) {
+    let result = match (&args.goal.by, args.goal.items) {
         (Some(by), _) => kaizen::forecast_items(&journal, date(by, "--by")?, opts, ctx.now)?,
         (None, Some(items)) => kaizen::forecast_date(&journal, items, opts, ctx.now)?,
         (None, None) => {
@@ -161,9 +189,9 @@ fn forecast(ctx: &Ctx, args: &ForecastArgs) -> Result<ExitCode, Error> {
         }
     };
     if ctx.json {
-        Ctx::print_json(&result)?;
+        emit(&json(&result)?)?;
     } else {
-        print!("{}", forecast_text(&result));
+        emit(&forecast_text(&result))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -91,6 +91,19 @@ use crate::error::Result;
 use crate::line::Line;
 use crate::receipt::Receipt;
 
+/// The history counts of `[start, end)` (kaizen.md 4.4, 4.5, 4.6, 4.8)
+/// for quality.md's `quality_metrics` gate.
+// Until quality::links::history_counts reads these facts instead of its
+// own ledger, nothing in the crate calls this.
+#[allow(dead_code)]
+pub(crate) fn history_between(
+    line: &Line,
+    start: crate::time::Timestamp,
+    end: crate::time::Timestamp,
+) -> HistoryCounts {
+    tps::history_between(&line.kaizen, start, end)
+}
+
 /// Applies an improvement receipt; `Ok(false)` when not kaizen's.
 pub(crate) fn apply(line: &mut Line, r: &Receipt) -> Result<bool> {
     improve::apply(line, r)

@@ -182,7 +182,13 @@ pub fn history(line: &Line, window: &Window) -> HistoryCounts {
 }
 
 pub(crate) fn history_of(state: &KaizenState, window: &Window) -> HistoryCounts {
-    let (start, end) = (window.start(), window.end());
+    history_between(state, window.start(), window.end())
+}
+
+/// The history counts of `[start, end)` in ms, for callers inside the
+/// crate whose window is not a whole number of days (quality.md 4.6
+/// computes it from the line's facts through this).
+pub(crate) fn history_between(state: &KaizenState, start: Timestamp, end: Timestamp) -> HistoryCounts {
     let published = span(&state.publications, start, end, |e| e.at);
     let first_pass = published
         .iter()

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
+
 use tcps_core::andon::{FailureType, RaiseRequest, Resolution, Severity, Subject};
 use tcps_core::flow::{Signal, SignalKind};
 use tcps_core::id::{AndonId, SkuId, WorkOrderId};
@@ -52,18 +54,19 @@ pub fn week() -> Window {
     Window::days(date("2026-01-19"), date("2026-01-25")).unwrap()
 }
 
-/// A JUnit report with `passed` passing tests and one failing test per
+/// A `JUnit` report with `passed` passing tests and one failing test per
 /// id (`class::name`).
 pub fn tests(passed: usize, failed: &[&str]) -> ingest::TestSummary {
     let mut xml = String::from(r#"<testsuite name="k">"#);
     for i in 0..passed {
-        xml.push_str(&format!(r#"<testcase classname="ok" name="t{i}"/>"#));
+        let _ = write!(xml, r#"<testcase classname="ok" name="t{i}"/>"#);
     }
     for id in failed {
         let (class, name) = id.split_once("::").unwrap_or(("", id));
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             r#"<testcase classname="{class}" name="{name}"><failure/></testcase>"#
-        ));
+        );
     }
     xml.push_str("</testsuite>");
     ingest::junit(Input::new("junit.xml", xml.as_bytes()), &Limits::default()).unwrap()
@@ -274,7 +277,7 @@ pub fn plan_k(plan: &mut Plan) {
 
     // SKU-000001 (WO-000001, security).
     plan.at(k(19, 8, 0), move |l, t| {
-        assert_eq!(intake(l, SignalKind::Cve, "CVE-K-1", t), wo(1))
+        assert_eq!(intake(l, SignalKind::Cve, "CVE-K-1", t), wo(1));
     });
     plan.at(k(19, 9, 0), move |l, t| l.start(wo(1), t).unwrap());
     plan.at(k(19, 9, 40), move |l, t| {
@@ -314,7 +317,7 @@ pub fn plan_k(plan: &mut Plan) {
         );
     });
     plan.at(k(20, 14, 0), |l, t| {
-        resolve(l, AndonId(1), "Flaky network mock", t)
+        resolve(l, AndonId(1), "Flaky network mock", t);
     });
     plan.at(k(20, 14, 30), move |l, t| pass(l, sku(2), t));
     plan.at(k(20, 14, 40), move |l, t| next(l, sku(2), t));
@@ -356,7 +359,7 @@ pub fn plan_k(plan: &mut Plan) {
     // SKU-000004 (WO-000004, security): compilation attempt 1 fails, the
     // re-run is started by a person.
     plan.at(k(21, 9, 0), move |l, t| {
-        assert_eq!(intake(l, SignalKind::Cve, "CVE-K-4", t), wo(4))
+        assert_eq!(intake(l, SignalKind::Cve, "CVE-K-4", t), wo(4));
     });
     plan.at(k(21, 10, 0), move |l, t| l.start(wo(4), t).unwrap());
     plan.at(k(21, 10, 1), move |l, t| {
@@ -372,7 +375,7 @@ pub fn plan_k(plan: &mut Plan) {
         eval(l, sku(4), "compilation", &broken, t);
     });
     plan.at(k(21, 11, 30), |l, t| {
-        resolve(l, AndonId(2), "Missing lock file update", t)
+        resolve(l, AndonId(2), "Missing lock file update", t);
     });
     plan.at(k(21, 12, 0), move |l, t| pass_with(l, sku(4), true, t));
     plan.at(k(21, 12, 10), move |l, t| next(l, sku(4), t));
@@ -402,7 +405,7 @@ pub fn plan_k(plan: &mut Plan) {
         eval(l, sku(5), "test_execution", &failed, t);
     });
     plan.at(k(22, 16, 0), |l, t| {
-        resolve(l, AndonId(3), "flaky network  mock", t)
+        resolve(l, AndonId(3), "flaky network  mock", t);
     });
     plan.at(k(22, 17, 0), move |l, t| pass(l, sku(5), t));
 
@@ -422,7 +425,7 @@ pub fn plan_k(plan: &mut Plan) {
         assert_eq!(l.raise(request, t).unwrap().andon, AndonId(4));
     });
     plan.at(k(23, 16, 0), |l, t| {
-        resolve(l, AndonId(4), " Missing lock file update", t)
+        resolve(l, AndonId(4), " Missing lock file update", t);
     });
 
     // SKU-000006 (WO-000007, reliability) fixes ANDON-000004; its
