@@ -267,15 +267,15 @@ use Bucket::{Compliance as C, Cost as K, Features as F, Reliability as R, Securi
 fn f58_leveling_scores_match_the_table() {
     assert_score(
         &[(S, 10), (R, 5), (S, 5), (R, 1)],
-        [1.0, 1.0, 0.785714285714, 0.957142857143],
+        [1.0, 1.0, 0.785_714_285_714, 0.957_142_857_143],
     );
     assert_score(
         &[(S, 1), (S, 1), (S, 1), (R, 1)],
-        [0.333333333333, 0.75, 0.625, 0.516666666667],
+        [0.333_333_333_333, 0.75, 0.625, 0.516_666_666_667],
     );
     assert_score(
         &[(S, 10), (S, 5)],
-        [0.0, 1.0, 0.833333333333, 0.466666666667],
+        [0.0, 1.0, 0.833_333_333_333, 0.466_666_666_667],
     );
     assert_score(&[(S, 0), (R, 0)], [1.0; 4]);
     assert_score(&[], [1.0; 4]);
@@ -294,7 +294,7 @@ fn f59_long_schedules_score_as_given() {
 #[test]
 fn f60_optimize_climbs_with_seeded_swaps() {
     let input = schedule(&[(S, 9), (S, 8), (S, 7), (R, 6), (R, 5), (F, 4)]);
-    assert!(close(leveling_score(&input).overall, 0.670386688054));
+    assert!(close(leveling_score(&input).overall, 0.670_386_688_054));
 
     let (three, score) = optimize(&input, 3, 1);
     let (ten, score_ten) = optimize(&input, 10, 42);
@@ -305,12 +305,12 @@ fn f60_optimize_climbs_with_seeded_swaps() {
         three,
         schedule(&[(S, 9), (S, 8), (R, 5), (R, 6), (F, 4), (S, 7)])
     );
-    assert!(close(score.overall, 0.764403782071));
+    assert!(close(score.overall, 0.764_403_782_071));
     assert_eq!(
         ten,
         schedule(&[(S, 8), (S, 9), (R, 5), (R, 6), (S, 7), (F, 4)])
     );
-    assert!(close(score_ten.overall, 0.766113183781));
+    assert!(close(score_ten.overall, 0.766_113_183_781));
     assert_eq!(none, input);
     assert_eq!(single, input[..1]);
 }

@@ -175,7 +175,7 @@ fn wo(line: &Line, i: u8) -> WorkOrderId {
 }
 
 fn sku(line: &Line, i: u8) -> SkuId {
-    let n = line.skus(&Default::default()).len() as u64;
+    let n = line.skus(&tcps_core::flow::SkuFilter::default()).len() as u64;
     SkuId(1 + u64::from(i) % (n + 1))
 }
 
@@ -288,6 +288,25 @@ impl Model {
     }
 }
 
+/// Whether a cycle runs through `n` (depth-first, 1 on the path, 2 done).
+fn cyclic(
+    n: WorkOrderId,
+    edges: &BTreeMap<WorkOrderId, Vec<WorkOrderId>>,
+    state: &mut BTreeMap<WorkOrderId, u8>,
+) -> bool {
+    match state.get(&n) {
+        Some(1) => return true,
+        Some(2) => return false,
+        _ => {}
+    }
+    state.insert(n, 1);
+    let found = edges
+        .get(&n)
+        .is_some_and(|next| next.iter().any(|m| cyclic(*m, edges, state)));
+    state.insert(n, 2);
+    found
+}
+
 fn check_invariants(
     line: &Line,
     model: &Model,
@@ -326,7 +345,7 @@ fn check_invariants(
             terminal.insert(key, (Some((*w).clone()), None));
         }
     }
-    for s in line.skus(&Default::default()) {
+    for s in line.skus(&tcps_core::flow::SkuFilter::default()) {
         let key = s.id.to_string();
         let done = matches!(
             s.status,
@@ -346,23 +365,6 @@ fn check_invariants(
         edges.insert(w.id, view.depends_on.iter().map(|e| e.id).collect());
     }
     let mut state: BTreeMap<WorkOrderId, u8> = BTreeMap::new();
-    fn cyclic(
-        n: WorkOrderId,
-        edges: &BTreeMap<WorkOrderId, Vec<WorkOrderId>>,
-        state: &mut BTreeMap<WorkOrderId, u8>,
-    ) -> bool {
-        match state.get(&n) {
-            Some(1) => return true,
-            Some(2) => return false,
-            _ => {}
-        }
-        state.insert(n, 1);
-        let found = edges
-            .get(&n)
-            .is_some_and(|next| next.iter().any(|m| cyclic(*m, edges, state)));
-        state.insert(n, 2);
-        found
-    }
     for w in &all {
         prop_assert!(!cyclic(w.id, &edges, &mut state), "cycle through {}", w.id);
     }
@@ -429,7 +431,7 @@ fn fingerprint(line: &Line) -> Fingerprint {
             .collect(),
         work_orders,
         skus: line
-            .skus(&Default::default())
+            .skus(&tcps_core::flow::SkuFilter::default())
             .into_iter()
             .cloned()
             .collect(),

@@ -193,7 +193,7 @@ fn f75_a_warn_result_lets_the_sku_go_on() {
     assert_eq!(member(&second, "gate_result"), "\"warn\"");
 }
 
-/// The standard gates plus `marketplace_review` on marketplace_validation.
+/// The standard gates plus `marketplace_review` on `marketplace_validation`.
 fn with_review_gate(config: &Config) -> Config {
     let mut v = config.to_value();
     let Value::Array(gates) = at(&mut v, "gates") else {
@@ -409,10 +409,10 @@ fn f83_broken_configurations_are_refused_with_their_field() {
     walk(&mut line, s, "marketplace_validation", T0);
 
     let sla = refused(&mut line, |v| {
-        *at(v, "buckets.security.sla_hours") = Value::Int(0)
+        *at(v, "buckets.security.sla_hours") = Value::Int(0);
     });
     let rule = refused(&mut line, |v| {
-        *at(v, "routing.rules.cve.bucket") = "by_severity".into()
+        *at(v, "routing.rules.cve.bucket") = "by_severity".into();
     });
     let cve = refused(&mut line, |v| {
         let Value::Object(map) = at(v, "routing.cve_priority") else {

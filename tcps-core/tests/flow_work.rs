@@ -208,7 +208,10 @@ fn f31_progress_keeps_every_report_in_order() {
     line.progress(id, "requirements", T0 + 3 * H).unwrap();
 
     let w = line.work_order(id).unwrap();
-    assert_eq!(w.current_stage.map(|s| s.as_str()), Some("requirements"));
+    assert_eq!(
+        w.current_stage.map(tcps_core::flow::WoStage::as_str),
+        Some("requirements")
+    );
     let history: Vec<(&str, i64)> = w
         .stage_history
         .iter()

@@ -68,7 +68,7 @@ const ROUTING_KEYS: [&str; 6] = [
 /// The settings of one bucket (flow.md 3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketConfig {
-    /// SLA length in hours, 1..=1_000_000; `None`: no deadline.
+    /// SLA length in hours, `1..=1_000_000`; `None`: no deadline.
     pub sla_hours: Option<u32>,
     /// How the WIP limit applies.
     pub wip_mode: WipMode,
@@ -418,7 +418,7 @@ impl FlowConfig {
 
         // Rule 3: sla_hours.
         for b in Bucket::ALL {
-            let v = &at(obj(buckets, b.as_str()), "sla_hours");
+            let v = at(obj(buckets, b.as_str()), "sla_hours");
             if !v.is_null() && !in_range(v, 1, i64::from(MAX_SLA_HOURS)) {
                 return Err(bucket_err(
                     *b,
@@ -439,7 +439,7 @@ impl FlowConfig {
                     "must be hard, soft or unlimited",
                 ));
             };
-            let limit = &at(entry, "wip_limit");
+            let limit = at(entry, "wip_limit");
             match (mode, limit.is_null()) {
                 (WipMode::Unlimited, false) => {
                     return Err(bucket_err(*b, "wip_limit", "must be null when unlimited"));
@@ -458,7 +458,7 @@ impl FlowConfig {
 
         // Rule 5: priorities.
         for b in Bucket::ALL {
-            if !in_range(&at(obj(buckets, b.as_str()), "default_priority"), 1, 10) {
+            if !in_range(at(obj(buckets, b.as_str()), "default_priority"), 1, 10) {
                 return Err(bucket_err(*b, "default_priority", "must be in 1..10"));
             }
         }
@@ -488,7 +488,7 @@ impl FlowConfig {
 
         // Rule 6: weights.
         for b in Bucket::ALL {
-            if !in_range(&at(obj(buckets, b.as_str()), "weight"), 1, 1000) {
+            if !in_range(at(obj(buckets, b.as_str()), "weight"), 1, 1000) {
                 return Err(bucket_err(*b, "weight", "must be in 1..=1000"));
             }
         }
@@ -504,7 +504,7 @@ impl FlowConfig {
                 "must be priority, round_robin or weighted",
             ));
         };
-        let stages = check_stages(&at(map, "stages"))?;
+        let stages = check_stages(at(map, "stages"))?;
 
         // Rule 8: bucket names.
         for kind in SignalKind::ALL {
@@ -546,7 +546,7 @@ impl FlowConfig {
             })?;
 
         // Rule 10: precedence.
-        let precedence = check_precedence(&at(routing, "precedence"))?;
+        let precedence = check_precedence(at(routing, "precedence"))?;
 
         // Rule 11: cve_priority keys.
         let cve_priority = check_cve_priority(obj(routing, "cve_priority"))?;

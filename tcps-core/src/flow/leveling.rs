@@ -469,7 +469,7 @@ pub fn leveling_score(schedule: &[ScheduleItem]) -> Score {
     }
 }
 
-/// SplitMix64, the seeded generator of flow.md 11.7.
+/// `SplitMix64`, the seeded generator of flow.md 11.7.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitMix64 {
     state: u64,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// Declares a snake_case enumeration with `ALL`, `as_str`, `Display` and
+/// Declares a `snake_case` enumeration with `ALL`, `as_str`, `Display` and
 /// an exact `FromStr` whose failure is built by `$err`.
 macro_rules! names {
     (
@@ -31,7 +31,7 @@ macro_rules! names {
             /// Every value, in the order of the spec's table.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The snake_case name.
+            /// The `snake_case` name.
             #[must_use]
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -42,14 +42,14 @@ macro_rules! names {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
         impl FromStr for $name {
             type Err = Error;
 
-            /// The exact snake_case name; anything else is refused.
+            /// The exact `snake_case` name; anything else is refused.
             fn from_str(text: &str) -> Result<Self> {
                 match text {
                     $( $text => Ok($name::$variant), )+
@@ -90,7 +90,7 @@ names!(
 );
 
 impl Bucket {
-    /// The rotation index, 0 for reliability to 5 for technical_debt.
+    /// The rotation index, 0 for reliability to 5 for `technical_debt`.
     #[must_use]
     pub fn index(self) -> usize {
         self as usize
@@ -346,6 +346,8 @@ names!(
     }
 );
 
+// The enumerations come from one macro whose derive list has no Default.
+#[allow(clippy::derivable_impls)]
 impl Default for SignalState {
     fn default() -> Self {
         Self::Open
@@ -389,7 +391,7 @@ pub struct PerBucket<T> {
     pub compliance: T,
     /// features.
     pub features: T,
-    /// technical_debt.
+    /// `technical_debt`.
     pub technical_debt: T,
 }
 

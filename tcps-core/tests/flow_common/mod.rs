@@ -79,7 +79,9 @@ pub fn take(line: &mut Line, signal: &Signal, now: i64) -> WorkOrderId {
 
 /// Takes in an internal request and returns its work order.
 pub fn new_wo(line: &mut Line, bucket: Bucket, priority: u8, now: i64) -> WorkOrderId {
-    let n = line.work_orders(&Default::default()).len();
+    let n = line
+        .work_orders(&tcps_core::flow::WorkOrderFilter::default())
+        .len();
     take(line, &request(&format!("req-{n}"), bucket, priority), now)
 }
 
