@@ -523,7 +523,7 @@ fn measure_security(
             for advisory in list {
                 m.sources.extend(advisory.sources.iter().cloned());
             }
-            Value::from_serialize(&summary)?
+            to_value(&summary)?
         }
         None => Value::Null,
     };
@@ -705,11 +705,32 @@ fn distinct(sources: Vec<Source>) -> Vec<Source> {
 /// A summary as a receipt value without its `sources`, which move to the
 /// receipt's own `sources` (quality.md 7.4).
 fn stripped<T: Serialize>(summary: &T) -> Result<Value> {
-    let mut value = Value::from_serialize(summary)?;
+    let mut value = to_value(summary)?;
     if let Value::Object(map) = &mut value {
         map.remove("sources");
     }
     Ok(value)
+}
+
+/// A summary as a receipt value: written as JSON text and read back by
+/// the strict reader, which builds the value in one pass (faster than a
+/// `serde_json::Value` in between).
+pub(crate) fn to_value<T: Serialize + ?Sized>(summary: &T) -> Result<Value> {
+    let text = serde_json::to_vec(summary).map_err(|e| crate::error::Error::InvalidArgument {
+        argument: "summary".into(),
+        reason: e.to_string(),
+    })?;
+    crate::value::parse(&text).map_err(crate::value::ParseFailure::into_error)
+}
+
+/// The receipt form of a source (quality.md 7.6).
+pub(crate) fn source_value(s: &Source) -> Value {
+    crate::obj! {
+        "kind" => s.kind.as_str(),
+        "name" => s.name.as_str(),
+        "bytes" => sat(s.bytes),
+        "sha256" => s.sha256.to_hex(),
+    }
 }
 
 fn optional<T: Serialize>(summary: Option<&T>) -> Result<Value> {

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::{AndonType, EvidenceKind, Gate};
-use super::evidence::{ConditionResult, EvalContext, Evaluation, Evidence, ReceiptChain, evaluate};
+use super::evidence::{
+    ConditionResult, EvalContext, Evaluation, Evidence, ReceiptChain, evaluate, source_value,
+};
 use super::ledger::{GateAttempt, GateStatus};
 use super::links;
 use super::metric::{Outcome, Verdict};
@@ -174,7 +176,7 @@ impl Line {
         let mut drafts = vec![Draft::new(
             "gate.evaluated",
             sku,
-            self.gate_body(&result, gate.kind, opts.manual)?,
+            self.gate_body(&result, gate.kind, opts.manual),
         )];
         drafts.extend(andon.map(|(_, draft)| draft));
         self.commit(now, drafts)?;
@@ -217,7 +219,7 @@ impl Line {
             andon: None,
             seq: self.len(),
         };
-        let body = self.gate_body(&result, gate.kind, true)?;
+        let body = self.gate_body(&result, gate.kind, true);
         self.commit(now, vec![Draft::new("gate.evaluated", sku, body)])?;
         Ok(result)
     }
@@ -369,14 +371,10 @@ impl Line {
     }
 
     /// The body of a `gate.evaluated` receipt (quality.md 5.2).
-    fn gate_body(&self, r: &GateResult, kind: EvidenceKind, manual: bool) -> Result<Value> {
+    fn gate_body(&self, r: &GateResult, kind: EvidenceKind, manual: bool) -> Value {
         let conditions = r.conditions.iter().map(ConditionResult::to_value).collect();
-        let sources = r
-            .sources
-            .iter()
-            .map(Value::from_serialize)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(crate::obj! {
+        let sources = r.sources.iter().map(source_value).collect();
+        crate::obj! {
             "sku" => r.sku.to_string(),
             "gate" => r.gate.as_str(),
             "stage" => r.stage.as_str(),
@@ -392,7 +390,7 @@ impl Line {
             "sources" => Value::Array(sources),
             "policy_seq" => self.quality.policy_seq() as i64,
             "andon" => r.andon.map(|a| a.to_string()),
-        })
+        }
     }
 }
 
