@@ -16,15 +16,19 @@ pub(crate) struct Body<'a> {
 
 impl<'a> Body<'a> {
     /// The body of `r`, refused unless its members are exactly `members`.
+    ///
+    /// With as many members as expected, a missing one is reported by
+    /// its getter: every apply step reads every member of its kind, so
+    /// no unknown member can stand in for a missing one.
     pub(crate) fn exact(r: &'a Receipt, members: &[&str]) -> Result<Self> {
         let Value::Object(map) = &r.body else {
             return Err(invalid("body", "must be an object"));
         };
         let body = Self { kind: &r.kind, map };
-        if let Some(m) = members.iter().find(|m| !map.contains_key(**m)) {
-            return Err(body.bad(m, "is required"));
-        }
         if map.len() != members.len() {
+            if let Some(m) = members.iter().find(|m| !map.contains_key(**m)) {
+                return Err(body.bad(m, "is required"));
+            }
             if let Some(extra) = map.keys().find(|k| !members.contains(&k.as_str())) {
                 return Err(body.bad(extra, "is not a member of this kind"));
             }
@@ -37,13 +41,14 @@ impl<'a> Body<'a> {
         invalid(&format!("body/{m}"), &format!("{} {rule}", self.kind))
     }
 
-    fn get(&self, m: &str) -> &'a Value {
-        self.map.get(m).unwrap_or(&Value::Null)
+    /// A member, which must be present (`opt` members hold null).
+    pub(crate) fn get(&self, m: &str) -> Result<&'a Value> {
+        self.map.get(m).ok_or_else(|| self.bad(m, "is required"))
     }
 
     /// A string member.
     pub(crate) fn str(&self, m: &str) -> Result<&'a str> {
-        self.get(m).as_str().ok_or_else(|| self.bad(m, "must be a string"))
+        self.get(m)?.as_str().ok_or_else(|| self.bad(m, "must be a string"))
     }
 
     /// A non-empty string member (non-empty after trimming).
@@ -57,7 +62,7 @@ impl<'a> Body<'a> {
 
     /// A string-or-null member.
     pub(crate) fn opt_str(&self, m: &str) -> Result<Option<&'a str>> {
-        match self.get(m) {
+        match self.get(m)? {
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s)),
             _ => Err(self.bad(m, "must be a string or null")),
@@ -84,7 +89,7 @@ impl<'a> Body<'a> {
 
     /// An integer member.
     pub(crate) fn int(&self, m: &str) -> Result<i64> {
-        self.get(m).as_i64().ok_or_else(|| self.bad(m, "must be an integer"))
+        self.get(m)?.as_i64().ok_or_else(|| self.bad(m, "must be an integer"))
     }
 
     /// An integer member in `lo..=hi`.
@@ -98,7 +103,7 @@ impl<'a> Body<'a> {
 
     /// An integer-or-null member that is not negative.
     pub(crate) fn opt_u64(&self, m: &str) -> Result<Option<u64>> {
-        match self.get(m) {
+        match self.get(m)? {
             Value::Null => Ok(None),
             Value::Int(i) if *i >= 0 => Ok(Some(*i as u64)),
             _ => Err(self.bad(m, "must be a non-negative integer or null")),
@@ -107,12 +112,12 @@ impl<'a> Body<'a> {
 
     /// A boolean member.
     pub(crate) fn bool(&self, m: &str) -> Result<bool> {
-        self.get(m).as_bool().ok_or_else(|| self.bad(m, "must be a boolean"))
+        self.get(m)?.as_bool().ok_or_else(|| self.bad(m, "must be a boolean"))
     }
 
     /// A map of string to string.
     pub(crate) fn string_map(&self, m: &str) -> Result<BTreeMap<String, String>> {
-        let Value::Object(map) = self.get(m) else {
+        let Value::Object(map) = self.get(m)? else {
             return Err(self.bad(m, "must be a map of strings"));
         };
         map.iter()
@@ -123,9 +128,17 @@ impl<'a> Body<'a> {
             .collect()
     }
 
+    /// Checks a map of string to string without copying it.
+    pub(crate) fn check_string_map(&self, m: &str) -> Result<()> {
+        match self.get(m)? {
+            Value::Object(map) if map.values().all(|v| matches!(v, Value::String(_))) => Ok(()),
+            _ => Err(self.bad(m, "must be a map of strings")),
+        }
+    }
+
     /// A list member.
     pub(crate) fn list(&self, m: &str) -> Result<&'a [Value]> {
-        self.get(m).as_array().ok_or_else(|| self.bad(m, "must be a list"))
+        self.get(m)?.as_array().ok_or_else(|| self.bad(m, "must be a list"))
     }
 
     /// A member that must equal what the state says.
@@ -147,11 +160,11 @@ pub(crate) fn invalid(member: &str, rule: &str) -> Error {
 }
 
 /// Builds a `details` map value.
-pub(crate) fn details_value(details: &BTreeMap<String, String>) -> Value {
+pub(crate) fn details_value(details: BTreeMap<String, String>) -> Value {
     Value::Object(
         details
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
             .collect(),
     )
 }

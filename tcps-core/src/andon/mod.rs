@@ -34,6 +34,7 @@ mod query;
 mod rca;
 mod state;
 mod suggest;
+mod text;
 
 pub use config::{AndonConfig, EscalationLimits, EscalationPolicy, MAX_LIMIT_MS, StopScope};
 pub use metrics::{

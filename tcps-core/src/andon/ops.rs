@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::non_empty;
 use super::state::AndonState;
+use super::text::IdText;
 
 /// Coverage metrics: a test gate failing on these alone raises
 /// `coverage_below_threshold` (andon.md 5.2).
@@ -47,19 +48,20 @@ impl Pull {
     /// an unresolved andon with the same key, else `andon.raised` with
     /// `next_id`.
     pub(crate) fn plan(self, state: &AndonState, next_id: AndonId) -> (Raise, Draft) {
-        let sku = Value::from(self.subject.sku().map(|s| s.to_string()));
+        let sku = Value::from(self.subject.sku().map(|s| s.text()));
         let existing = state
             .find_unresolved(self.subject, self.failure_type, self.stage.as_deref())
             .and_then(|id| state.get(id));
 
         if let Some(andon) = existing {
+            let id = andon.id.text();
             let body = crate::obj! {
-                "andon" => andon.id.to_string(),
+                "andon" => id.clone(),
                 "occurrence" => andon.occurrences.saturating_add(1),
                 "trigger" => self.trigger.as_str(),
                 "requested_severity" => self.severity.as_str(),
                 "severity" => andon.severity.max(self.severity).as_str(),
-                "details" => details_value(&self.details),
+                "details" => details_value(self.details),
                 "raised_by" => self.raised_by,
                 "gate_receipt" => self.gate_receipt.map(|s| s as i64),
                 "sku" => sku,
@@ -68,21 +70,21 @@ impl Pull {
                 andon: andon.id,
                 repeated: true,
             };
-            return (raise, Draft::new("andon.repeated", andon.id, body));
+            return (raise, draft("andon.repeated", id, body));
         }
 
-        let subject_id = self.subject.to_string();
+        let id = next_id.text();
         let body = crate::obj! {
-            "andon" => next_id.to_string(),
+            "andon" => id.clone(),
             "subject_kind" => self.subject.kind(),
-            "subject" => subject_id,
+            "subject" => self.subject.text(),
             "stage" => self.stage,
             "bucket" => self.bucket.as_str(),
             "failure_type" => self.failure_type.as_str(),
             "severity" => self.severity.as_str(),
             "trigger" => self.trigger.as_str(),
             "stops" => self.stops,
-            "details" => details_value(&self.details),
+            "details" => details_value(self.details),
             "raised_by" => self.raised_by,
             "gate" => self.gate,
             "gate_receipt" => self.gate_receipt.map(|s| s as i64),
@@ -92,7 +94,7 @@ impl Pull {
             andon: next_id,
             repeated: false,
         };
-        (raise, Draft::new("andon.raised", next_id, body))
+        (raise, draft("andon.raised", id, body))
     }
 }
 
@@ -272,14 +274,15 @@ impl Line {
         }
         non_empty(by, "by")?;
 
+        let text = id.text();
         let body = crate::obj! {
-            "andon" => id.to_string(),
+            "andon" => text.clone(),
             "by" => by,
             "note" => note,
             "ack_ms" => now - andon.raised_at,
             "sku" => sku_value(andon),
         };
-        self.commit(now, vec![Draft::new("andon.acknowledged", id, body)])
+        self.commit(now, vec![draft("andon.acknowledged", text, body)])
     }
 
     /// Resolves an unresolved andon with its root cause, fix and
@@ -303,18 +306,19 @@ impl Line {
             });
         }
 
+        let text = id.text();
         let body = crate::obj! {
-            "andon" => id.to_string(),
+            "andon" => text.clone(),
             "root_cause" => resolution.root_cause.as_str(),
             "fix_applied" => resolution.fix_applied.as_str(),
             "prevention_added" => resolution.prevention_added.as_str(),
             "resolver" => resolution.resolver.clone(),
-            "analysis" => finalized.map(|a| a.to_string()),
+            "analysis" => finalized.map(|a| a.text()),
             "implicit_ack" => andon.status == AndonStatus::Open,
             "open_ms" => now - andon.raised_at,
             "sku" => sku_value(andon),
         };
-        self.commit(now, vec![Draft::new("andon.resolved", id, body)])
+        self.commit(now, vec![draft("andon.resolved", text, body)])
     }
 
     /// Records that the host escalated an andon to `level` (1 or 2),
@@ -345,8 +349,9 @@ impl Line {
         }
 
         let due_at = self.due_at(andon, reason);
+        let text = id.text();
         let body = crate::obj! {
-            "andon" => id.to_string(),
+            "andon" => text.clone(),
             "level" => i64::from(reason.level()),
             "reason" => reason.as_str(),
             "severity" => andon.severity.as_str(),
@@ -354,7 +359,7 @@ impl Line {
             "overdue_ms" => now - due_at,
             "sku" => sku_value(andon),
         };
-        self.commit(now, vec![Draft::new("andon.escalated", id, body)])
+        self.commit(now, vec![draft("andon.escalated", text, body)])
     }
 
     /// Every unresolved andon whose reached escalation level is above its
@@ -411,5 +416,14 @@ impl Line {
 
 /// The `sku` member of an andon receipt.
 fn sku_value(andon: &Andon) -> Value {
-    andon.subject.sku().map(|s| s.to_string()).into()
+    andon.subject.sku().map(|s| s.text()).into()
+}
+
+/// A draft whose subject text is already built.
+fn draft(kind: &'static str, subject: String, body: Value) -> Draft {
+    Draft {
+        kind,
+        subject,
+        body,
+    }
 }

@@ -351,10 +351,10 @@ pub(crate) fn check_time(field: &str, at: Timestamp) -> Result<()> {
 
 /// The analysis a receipt names, which must be its subject.
 fn target<'s>(state: &'s mut AndonState, r: &Receipt, body: &Body<'_>) -> Result<&'s mut Analysis> {
-    let id: AnalysisId = body.id("analysis")?;
-    if r.subject != id.to_string() {
+    if body.str("analysis")? != r.subject {
         return Err(body.bad("analysis", "must be the receipt's subject"));
     }
+    let id: AnalysisId = body.id("analysis")?;
     state
         .analysis_mut(id)
         .ok_or_else(|| body.bad("analysis", "names no analysis"))
@@ -384,7 +384,7 @@ fn apply_started(state: &mut AndonState, r: &Receipt) -> Result<()> {
     let body = Body::exact(r, &["analysis", "andon", "problem", "sku"])?;
     let id: AnalysisId = body.id("analysis")?;
     body.expect("analysis", id.0, state.analyses.len() as u64 + 1)?;
-    if r.subject != id.to_string() {
+    if body.str("analysis")? != r.subject {
         return Err(body.bad("analysis", "must be the receipt's subject"));
     }
     let andon: AndonId = body.id("andon")?;

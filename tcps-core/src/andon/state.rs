@@ -214,10 +214,10 @@ pub(crate) const RAISED: [&str; 14] = [
 /// The andon a receipt's `andon` member names, which must exist and be
 /// the receipt's subject.
 fn target<'s>(state: &'s mut AndonState, r: &Receipt, body: &Body<'_>) -> Result<&'s mut Andon> {
-    let id: AndonId = body.id("andon")?;
-    if r.subject != id.to_string() {
+    if body.str("andon")? != r.subject {
         return Err(body.bad("andon", "must be the receipt's subject"));
     }
+    let id: AndonId = body.id("andon")?;
     state
         .get_mut(id)
         .ok_or_else(|| body.bad("andon", "names no andon"))
@@ -234,7 +234,7 @@ pub(crate) fn apply_raised<'s>(state: &'s mut AndonState, r: &Receipt) -> Result
     let body = Body::exact(r, &RAISED)?;
     let id: AndonId = body.id("andon")?;
     body.expect("andon", id, state.next_id())?;
-    if r.subject != id.to_string() {
+    if body.str("andon")? != r.subject {
         return Err(body.bad("andon", "must be the receipt's subject"));
     }
 
@@ -319,7 +319,7 @@ pub(crate) fn apply_repeated<'s>(state: &'s mut AndonState, r: &Receipt) -> Resu
     let trigger = body.parse("trigger", Trigger::parse)?;
     let requested = body.parse("requested_severity", Severity::parse)?;
     let severity = body.parse("severity", Severity::parse)?;
-    body.string_map("details")?;
+    body.check_string_map("details")?;
     body.opt_str("raised_by")?;
     let gate_receipt = body.opt_u64("gate_receipt")?;
     body.expect("gate_receipt", gate_receipt.is_some(), trigger == Trigger::Gate)?;
