@@ -210,6 +210,33 @@ fn a_gate_of_another_stage_is_refused_with_status_1() {
 }
 
 #[test]
+fn a_skip_needs_a_gate_that_allows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(dir.path());
+
+    let refused = gate(
+        &path,
+        "SKU-000001",
+        &["test_execution", "--skip", "no tests yet"],
+    );
+    let with_report = gate(
+        &path,
+        "SKU-000001",
+        &[
+            "test_execution",
+            "--skip",
+            "x",
+            "--junit",
+            &example(PASSING),
+        ],
+    );
+
+    assert_eq!(code(&refused), 1);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("skip_not_allowed"));
+    assert_eq!(code(&with_report), 2);
+}
+
+#[test]
 fn ingest_prints_the_summary_and_its_sources_as_json() {
     let out = tcps(&["ingest", &example(COVERAGE), "--json"]);
 

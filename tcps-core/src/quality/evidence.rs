@@ -60,6 +60,7 @@ impl SbomEvidence {
     /// Reads an SBOM with `ingest::sbom`; a failure becomes
     /// [`SbomEvidence::Unparsable`], so a broken SBOM fails the release
     /// check instead of the evaluation.
+    #[cfg(feature = "ingest")]
     #[must_use]
     pub fn from_input(input: Input<'_>) -> Self {
         match crate::ingest::sbom(input, &crate::ingest::Limits::default()) {
