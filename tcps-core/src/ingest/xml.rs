@@ -406,7 +406,8 @@ impl<'d> XmlReader<'d> {
             if let Some(at) = memchr::memchr(b'<', raw.value.as_bytes()) {
                 return Err(self.malformed(value_at + at, "syntax", "`<` in an attribute value"));
             }
-            self.check_escaped(raw.value, value_at)?;
+            // Control characters were looked for in the whole tag already.
+            self.check_references(raw.value, value_at)?;
 
             // A linear scan while few, a set once many (hostile tags).
             let repeated = if seen.len() < 16 {
@@ -432,6 +433,11 @@ impl<'d> XmlReader<'d> {
         if let Some(at) = find_control(text.as_bytes()) {
             return Err(self.malformed(off + at, "invalid_char", "control character"));
         }
+        self.check_references(text, off)
+    }
+
+    /// Checks that every `&` starts a known reference.
+    fn check_references(&self, text: &str, off: usize) -> Result<()> {
         let bytes = text.as_bytes();
         for amp in memchr::memchr_iter(b'&', bytes) {
             let Some(len) = memchr::memchr(b';', &bytes[amp..]) else {
