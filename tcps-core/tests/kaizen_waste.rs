@@ -6,7 +6,7 @@ mod kaizen_common;
 use kaizen_common::{D, H, NOW, date, fixture_k, k, pass, raise_manual, resolve, week};
 use tcps_core::id::{ImprovementId, SkuId, WorkOrderId};
 use tcps_core::kaizen::{self, Effort, ImprovementStatus, WastePoint, WasteType, Window};
-use tcps_core::{Error, Line};
+use tcps_core::{Error, Line, Receipt, obj};
 
 fn point<'a>(points: &'a [WastePoint], t: WasteType, stage: &str) -> &'a WastePoint {
     points
@@ -484,4 +484,58 @@ fn manual_steps_and_passes_after_the_window_do_not_count() {
 
     let network = point(&points, WasteType::RepeatAndon, "test_execution");
     assert_eq!(network.frequency, 2);
+}
+
+/// The receipts of a line followed by one more, sealed onto its chain.
+fn log_plus(line: &Line, kind: &str, subject: &str, body: tcps_core::Value) -> Vec<Receipt> {
+    let mut receipts: Vec<Receipt> = (0..line.len())
+        .map(|seq| line.log().get(seq).unwrap().clone())
+        .collect();
+    let at = line.log().last_at();
+    let extra = Receipt::seal(
+        line.len(),
+        at,
+        kind,
+        subject,
+        body,
+        0,
+        line.log().last_hash(),
+    );
+    receipts.push(extra.unwrap());
+    receipts
+}
+
+#[test]
+fn replay_refuses_an_improvement_receipt_the_lifecycle_forbids() {
+    let line = proposed_k();
+    let unknown = log_plus(
+        &line,
+        "improvement.applied",
+        "IMP-000099",
+        obj! { "improvement" => "IMP-000099", "note" => "" },
+    );
+    let too_early = log_plus(
+        &line,
+        "improvement.concluded",
+        "IMP-000001",
+        obj! {
+            "improvement" => "IMP-000001", "before_ms" => 1i64, "after_ms" => 0i64,
+            "benefit_ms" => 1i64, "decision" => "kept",
+        },
+    );
+    let extra_member = log_plus(
+        &line,
+        "improvement.applied",
+        "IMP-000001",
+        obj! { "improvement" => "IMP-000001", "note" => "", "by" => "me" },
+    );
+
+    let at = line.len();
+    let name = |r: Vec<Receipt>| Line::replay(r).err().map(|(seq, e)| (seq, e.name()));
+    assert_eq!(name(unknown), Some((at, "improvement_not_found")));
+    assert_eq!(
+        name(too_early),
+        Some((at, "invalid_improvement_transition"))
+    );
+    assert_eq!(name(extra_member), Some((at, "invalid_receipt")));
 }

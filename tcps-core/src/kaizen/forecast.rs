@@ -16,7 +16,7 @@ pub const CONFIDENCES: [u8; 3] = [50, 85, 95];
 pub const MAX_FORECAST_DAYS: u32 = 3650;
 
 /// The `SplitMix64` generator of kaizen.md 6.8.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitMix64 {
     state: u64,
 }
