@@ -10,7 +10,7 @@ fn with_andon(andon: &str) -> Result<Config, Error> {
     let Value::Object(map) = &mut value else {
         panic!("a configuration is an object");
     };
-    let member = parse(andon.as_bytes()).map_err(|e| e.into_error())?;
+    let member = parse(andon.as_bytes()).map_err(tcps_core::value::ParseFailure::into_error)?;
     map.insert("andon".into(), member);
     Config::from_value(&value)
 }
@@ -95,8 +95,14 @@ fn json_types_are_checked_before_values() {
         refused(&policy("1", r#"["nope"]"#, ESCALATION)),
         ("andon.stop_scope".into(), "must be a string".into())
     );
-    assert_eq!(refused(&policy(r#""sku""#, r#""high""#, ESCALATION)).0, "andon.require_rca");
-    assert_eq!(refused(&policy(r#""sku""#, "[1]", ESCALATION)).0, "andon.require_rca");
+    assert_eq!(
+        refused(&policy(r#""sku""#, r#""high""#, ESCALATION)).0,
+        "andon.require_rca"
+    );
+    assert_eq!(
+        refused(&policy(r#""sku""#, "[1]", ESCALATION)).0,
+        "andon.require_rca"
+    );
     assert_eq!(
         refused(&policy(r#""sku""#, "[]", "[]")),
         ("andon.escalation".into(), "must be an object".into())
@@ -115,7 +121,10 @@ fn the_stop_scope_is_sku_bucket_or_line() {
 fn require_rca_holds_severities_once() {
     assert_eq!(
         refused(&policy(r#""line""#, r#"["urgent"]"#, "{}")),
-        ("andon.require_rca".into(), "`urgent` is not a severity".into())
+        (
+            "andon.require_rca".into(),
+            "`urgent` is not a severity".into()
+        )
     );
     assert_eq!(
         refused(&policy(r#""line""#, r#"["low","low"]"#, "{}")),
@@ -135,12 +144,18 @@ fn the_escalation_table_has_exactly_the_four_severities_with_both_keys() {
     );
 
     let extra = ESCALATION.replacen('{', r#"{"urgent":{},"#, 1);
-    assert_eq!(refused(&policy(r#""sku""#, "[]", &extra)).0, "andon.escalation.urgent");
+    assert_eq!(
+        refused(&policy(r#""sku""#, "[]", &extra)).0,
+        "andon.escalation.urgent"
+    );
 
     let no_key = ESCALATION.replace(r#""ack_within_ms":3600000,"#, "");
     assert_eq!(
         refused(&policy(r#""sku""#, "[]", &no_key)),
-        ("andon.escalation.high.ack_within_ms".into(), "is missing".into())
+        (
+            "andon.escalation.high.ack_within_ms".into(),
+            "is missing".into()
+        )
     );
 }
 

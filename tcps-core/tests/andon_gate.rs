@@ -31,10 +31,16 @@ fn a09_a_failed_compilation_raises_a_critical_andon_after_the_gate_receipt() {
     assert_eq!(a.details["gate"], "compilation");
     assert_eq!(a.details["failed"], "compile_errors");
     assert_eq!(a.details.len(), 2);
-    assert_eq!(kinds_since(&line, before), ["gate.evaluated", "andon.raised"]);
+    assert_eq!(
+        kinds_since(&line, before),
+        ["gate.evaluated", "andon.raised"]
+    );
     let raised = last(&line);
     assert_eq!(raised.more, 0);
-    assert_eq!(raised.body.get("gate_receipt"), Some(&Value::Int(result.seq as i64)));
+    assert_eq!(
+        raised.body.get("gate_receipt"),
+        Some(&Value::Int(result.seq as i64))
+    );
     assert_replays(&line);
 }
 
@@ -103,8 +109,14 @@ fn a11_the_other_gates_raise_their_catalogue_types() {
     let history = fail_at(&mut line, "quality_metrics", Evidence::History);
 
     assert_eq!(shacl, (FailureType::ShaclViolation, Severity::Critical));
-    assert_eq!(security, (FailureType::SecurityVulnerability, Severity::Critical));
-    assert_eq!(determinism, (FailureType::NonDeterminism, Severity::Critical));
+    assert_eq!(
+        security,
+        (FailureType::SecurityVulnerability, Severity::Critical)
+    );
+    assert_eq!(
+        determinism,
+        (FailureType::NonDeterminism, Severity::Critical)
+    );
     assert_eq!(history, (FailureType::QualityRegression, Severity::High));
     assert_eq!(release, (FailureType::MissingReceipt, Severity::High));
 }
@@ -127,12 +139,20 @@ fn a12_warnings_raise_nothing() {
         secrets: Some(SarifSummary::default()),
     };
 
-    let smoke = evaluate(&mut line, smoke_sku, "smoke_test", &Evidence::Smoke(Some(tests(1, 1))));
+    let smoke = evaluate(
+        &mut line,
+        smoke_sku,
+        "smoke_test",
+        &Evidence::Smoke(Some(tests(1, 1))),
+    );
     let scan = evaluate(&mut line, scan_sku, "security_scan", &warnings);
 
     assert_eq!((smoke.outcome, smoke.andon), (Verdict::Warn, None));
     assert_eq!((scan.outcome, scan.andon), (Verdict::Warn, None));
-    assert_eq!(kinds_since(&line, before), ["gate.evaluated", "gate.evaluated"]);
+    assert_eq!(
+        kinds_since(&line, before),
+        ["gate.evaluated", "gate.evaluated"]
+    );
     assert_eq!(line.open_count(), 0);
 }
 
@@ -149,7 +169,10 @@ fn a13_a_repeated_gate_failure_repeats_the_andon_with_the_new_gate_receipt() {
     assert_eq!(a.gate_receipt, Some(second.seq - 2));
     let repeated = last(&line);
     assert_eq!(repeated.kind, "andon.repeated");
-    assert_eq!(repeated.body.get("gate_receipt"), Some(&Value::Int(second.seq as i64)));
+    assert_eq!(
+        repeated.body.get("gate_receipt"),
+        Some(&Value::Int(second.seq as i64))
+    );
     assert_eq!(repeated.body.get("trigger"), Some(&Value::from("gate")));
     assert_eq!(
         line.receipt(second.seq).unwrap().body.get("andon"),

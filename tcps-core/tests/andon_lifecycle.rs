@@ -62,7 +62,11 @@ fn a28_a_resolution_needs_all_three_texts_in_order() {
     let blank_fix = line.resolve(andon(1), &Resolution::new("cause", "   ", "y"), T0);
     let no_prevention = line.resolve(andon(1), &Resolution::new("cause", "fix", ""), T0);
 
-    let missing = |field: &str| Err(Error::MissingField { field: field.into() });
+    let missing = |field: &str| {
+        Err(Error::MissingField {
+            field: field.into(),
+        })
+    };
     assert_eq!(no_cause, missing("root_cause"));
     assert_eq!(blank_fix, missing("fix_applied"));
     assert_eq!(no_prevention, missing("prevention_added"));
@@ -130,7 +134,10 @@ fn a31_a_critical_andon_needs_a_finalised_analysis() {
     assert_eq!(without, required);
     assert_eq!(pending, required);
     assert_eq!(finalized, Ok(()));
-    assert_eq!(last(&line).body.get("analysis"), Some(&Value::from("RCA-000001")));
+    assert_eq!(
+        last(&line).body.get("analysis"),
+        Some(&Value::from("RCA-000001"))
+    );
     assert_replays(&line);
 }
 
@@ -175,10 +182,25 @@ fn a33_escalations_fall_due_at_the_limits_of_the_severity() {
 
     assert_eq!(before, []);
     let critical = Severity::Critical;
-    assert_eq!(ack, [due(1, critical, EscalationReason::AckOverdue, T0 + 15 * MIN, 0)]);
+    assert_eq!(
+        ack,
+        [due(
+            1,
+            critical,
+            EscalationReason::AckOverdue,
+            T0 + 15 * MIN,
+            0
+        )]
+    );
     assert_eq!(
         resolve,
-        [due(1, critical, EscalationReason::ResolveOverdue, 1_769_436_000_000, 0)]
+        [due(
+            1,
+            critical,
+            EscalationReason::ResolveOverdue,
+            1_769_436_000_000,
+            0
+        )]
     );
 }
 
@@ -238,7 +260,8 @@ fn escalating_to_level_one_while_level_two_is_reached_records_ack_overdue() {
 fn a35_an_andon_acknowledged_in_time_escalates_only_for_resolution() {
     let mut line = setup();
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
-    line.acknowledge(andon(1), "alice", None, T0 + 30 * MIN).unwrap();
+    line.acknowledge(andon(1), "alice", None, T0 + 30 * MIN)
+        .unwrap();
 
     let in_time = line.escalations_due(T0 + 2 * H);
     let late = line.escalations_due(T0 + 24 * H);
@@ -246,7 +269,13 @@ fn a35_an_andon_acknowledged_in_time_escalates_only_for_resolution() {
     assert_eq!(in_time, []);
     assert_eq!(
         late,
-        [due(1, Severity::High, EscalationReason::ResolveOverdue, T0 + 24 * H, 0)]
+        [due(
+            1,
+            Severity::High,
+            EscalationReason::ResolveOverdue,
+            T0 + 24 * H,
+            0
+        )]
     );
 }
 
@@ -291,8 +320,20 @@ fn a37_dues_are_ordered_by_due_time() {
     assert_eq!(
         dues,
         [
-            due(2, Severity::Critical, EscalationReason::ResolveOverdue, T0 + 5 * H, 19 * H),
-            due(1, Severity::Low, EscalationReason::AckOverdue, T0 + 24 * H, 0),
+            due(
+                2,
+                Severity::Critical,
+                EscalationReason::ResolveOverdue,
+                T0 + 5 * H,
+                19 * H
+            ),
+            due(
+                1,
+                Severity::Low,
+                EscalationReason::AckOverdue,
+                T0 + 24 * H,
+                0
+            ),
         ]
     );
 }

@@ -26,8 +26,7 @@ fn a38_time_to_acknowledge_and_to_resolve_use_the_nearest_rank() {
     line.resolve(x1, &resolution(), T0 + H).unwrap();
     let x2 = raise_on_sku1(&mut line, FailureType::PerformanceRegression, T0 + H).andon;
     line.acknowledge(x2, "a", None, T0 + H + 10 * MIN).unwrap();
-    let x3 = raise_manual(&mut line, Subject::Sku(SKU1), Severity::Medium, T0 + 2 * H)
-        .andon;
+    let x3 = raise_manual(&mut line, Subject::Sku(SKU1), Severity::Medium, T0 + 2 * H).andon;
     line.resolve(x2, &resolution(), T0 + 3 * H).unwrap();
     line.acknowledge(x3, "a", None, T0 + 3 * H).unwrap();
 
@@ -61,13 +60,20 @@ fn a39_line_stop_time_is_the_union_of_the_stopping_intervals() {
     let sku2 = line.create_sku(WO1, None, None, T0).unwrap();
     let sku3 = line.create_sku(WO1, None, None, T0).unwrap();
     let perf = FailureType::PerformanceRegression;
-    let y1 = line.raise(request(Subject::Sku(SKU1), perf), T0).unwrap().andon;
+    let y1 = line
+        .raise(request(Subject::Sku(SKU1), perf), T0)
+        .unwrap()
+        .andon;
     line.raise(request(Subject::WorkOrder(WO2), FailureType::SlaBreach), T0)
         .unwrap();
-    let y2 = line.raise(request(Subject::Sku(sku2), perf), T0 + H).unwrap().andon;
+    let y2 = line
+        .raise(request(Subject::Sku(sku2), perf), T0 + H)
+        .unwrap()
+        .andon;
     line.resolve(y1, &resolution(), T0 + 2 * H).unwrap();
     line.resolve(y2, &resolution(), T0 + 3 * H).unwrap();
-    line.raise(request(Subject::Sku(sku3), perf), T0 + 4 * H).unwrap();
+    line.raise(request(Subject::Sku(sku3), perf), T0 + 4 * H)
+        .unwrap();
 
     let m = line.andon_metrics(DAY, DAY, T0 + 5 * H).unwrap();
 
@@ -92,10 +98,14 @@ fn a40_intervals_are_clipped_to_the_window() {
     line.start(wo, start).unwrap();
     let sku = line.create_sku(wo, None, None, start).unwrap();
     let z1 = line
-        .raise(request(Subject::Sku(sku), FailureType::PerformanceRegression), start)
+        .raise(
+            request(Subject::Sku(sku), FailureType::PerformanceRegression),
+            start,
+        )
         .unwrap()
         .andon;
-    line.resolve(z1, &resolution(), at("2026-01-26T01:00:00Z")).unwrap();
+    line.resolve(z1, &resolution(), at("2026-01-26T01:00:00Z"))
+        .unwrap();
 
     let m = line
         .andon_metrics(DAY, DAY, at("2026-01-27T00:00:00Z"))
@@ -116,7 +126,8 @@ fn a41_a_loop_is_closed_when_every_action_item_is_verified() {
     for (andon, verified) in [(r1, 2), (r2, 1)] {
         let rca = finalized_analysis(&mut line, andon, T0);
         for item in 1..=2 {
-            line.add_action_item(rca, "do it", "alice", T0 + D, T0).unwrap();
+            line.add_action_item(rca, "do it", "alice", T0 + D, T0)
+                .unwrap();
             if item <= verified {
                 line.verify_action_item(rca, item, None, T0).unwrap();
             }
@@ -199,7 +210,13 @@ fn metrics_serialise_with_every_type_and_null_percentiles() {
     let m = line.andon_metrics(DAY, DAY, T0).unwrap();
 
     let json = serde_json::to_value(&m).unwrap();
-    assert_eq!(json["by_type"].as_object().map(|o| o.len()), Some(11));
+    assert_eq!(
+        json["by_type"].as_object().map(serde_json::Map::len),
+        Some(11)
+    );
     assert_eq!(json["mtta"]["p50_ms"], serde_json::Value::Null);
-    assert_eq!(json["rca_loop_closure"]["closure_bp"], serde_json::Value::Null);
+    assert_eq!(
+        json["rca_loop_closure"]["closure_bp"],
+        serde_json::Value::Null
+    );
 }

@@ -33,7 +33,12 @@ fn a01_a_manual_raise_needs_a_severity() {
     let refused = line.raise(request(Subject::Sku(SKU1), FailureType::Manual), T0);
     let raised = raise_manual(&mut line, Subject::Sku(SKU1), Severity::Low, T0);
 
-    assert_eq!(refused, Err(Error::MissingField { field: "severity".into() }));
+    assert_eq!(
+        refused,
+        Err(Error::MissingField {
+            field: "severity".into()
+        })
+    );
     assert_eq!(raised, new(1));
     let a = line.andon(andon(1)).unwrap();
     assert_eq!(a.stage.as_deref(), Some("test_execution"));
@@ -77,7 +82,10 @@ fn a04_the_subject_and_the_stage_are_checked() {
     let mut line = setup();
     let before = line.len();
 
-    let unknown = line.raise(request(Subject::Sku(SkuId(999_999)), FailureType::TestFailure), T0);
+    let unknown = line.raise(
+        request(Subject::Sku(SkuId(999_999)), FailureType::TestFailure),
+        T0,
+    );
     let mut bad_stage = request(Subject::Sku(SKU1), FailureType::TestFailure);
     bad_stage.stage = Some("deploy".into());
     let bad_stage = line.raise(bad_stage, T0);
@@ -92,7 +100,12 @@ fn a04_the_subject_and_the_stage_are_checked() {
             id: "SKU-999999".into()
         })
     );
-    assert_eq!(bad_stage, Err(Error::InvalidStage { value: "deploy".into() }));
+    assert_eq!(
+        bad_stage,
+        Err(Error::InvalidStage {
+            value: "deploy".into()
+        })
+    );
     assert_eq!(
         wo_stage,
         Err(Error::InvalidField {
@@ -138,7 +151,10 @@ fn a05_a_repeat_counts_an_occurrence_and_keeps_the_first_details() {
     assert_eq!(a.last_raised_at, T0 + 5 * MIN);
     assert_eq!(a.raised_at, T0);
     assert!(a.details.is_empty());
-    assert_eq!(kinds_since(&line, before), ["andon.raised", "andon.repeated"]);
+    assert_eq!(
+        kinds_since(&line, before),
+        ["andon.raised", "andon.repeated"]
+    );
     let body = last(&line).body;
     assert_eq!(body.get("occurrence"), Some(&Value::Int(2)));
     assert_eq!(
@@ -164,7 +180,10 @@ fn a06_a_repeat_while_acknowledged_raises_the_severity_only() {
     assert_eq!(a.severity, Severity::Critical);
     assert_eq!(a.status, AndonStatus::Acknowledged);
     let body = last(&line).body;
-    assert_eq!(body.get("requested_severity"), Some(&Value::from("critical")));
+    assert_eq!(
+        body.get("requested_severity"),
+        Some(&Value::from("critical"))
+    );
     assert_eq!(body.get("severity"), Some(&Value::from("critical")));
 }
 
@@ -289,7 +308,11 @@ fn a15_the_sweep_takes_open_work_orders_with_an_sla_by_deadline() {
     let debt = Signal::new(SignalKind::InternalRequest, "debt-c", "clean up")
         .with_metadata("bucket", "technical_debt");
     let c = take(&mut line, debt, T0 - 90 * D);
-    let b = take(&mut line, Signal::new(SignalKind::Cve, "CVE-B", "b"), T0 - H);
+    let b = take(
+        &mut line,
+        Signal::new(SignalKind::Cve, "CVE-B", "b"),
+        T0 - H,
+    );
     let a = take(&mut line, Signal::new(SignalKind::Cve, "CVE-A", "a"), T0);
     let d = take(&mut line, Signal::new(SignalKind::Cve, "CVE-D", "d"), T0);
     line.add_dependency(a, c, T0).unwrap();
@@ -323,7 +346,10 @@ fn a16_the_sweep_repeats_a_manual_sla_breach_and_links_it() {
     assert_eq!(raises, Ok(vec![new(2), repeated(1)]));
     assert_eq!(line.work_order(WO1).unwrap().sla_andon, Some(andon(2)));
     assert_eq!(line.work_order(WO2).unwrap().sla_andon, Some(andon(1)));
-    assert_eq!(kinds_since(&line, before), ["andon.raised", "andon.repeated"]);
+    assert_eq!(
+        kinds_since(&line, before),
+        ["andon.raised", "andon.repeated"]
+    );
     assert_eq!(line.andon(andon(1)).unwrap().trigger, Trigger::Manual);
     assert_replays(&line);
 }

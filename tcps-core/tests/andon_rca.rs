@@ -9,12 +9,13 @@ use tcps_core::{Error, Line, Value};
 
 const RCA1: AnalysisId = AnalysisId(1);
 
-/// The setup with ANDON-000001 (test_failure on SKU-000001) and its
+/// The setup with ANDON-000001 (`test_failure` on SKU-000001) and its
 /// analysis RCA-000001 started at t0.
 fn started() -> Line {
     let mut line = setup();
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
-    line.start_analysis(andon(1), "Login test failed", T0).unwrap();
+    line.start_analysis(andon(1), "Login test failed", T0)
+        .unwrap();
     line
 }
 
@@ -50,7 +51,12 @@ fn a43_an_analysis_starts_once_per_andon_with_a_problem() {
             id: "ANDON-999999".into()
         })
     );
-    assert_eq!(empty, Err(Error::MissingField { field: "problem".into() }));
+    assert_eq!(
+        empty,
+        Err(Error::MissingField {
+            field: "problem".into()
+        })
+    );
     assert_eq!(started, Ok(RCA1));
     let a = line.analysis(RCA1).unwrap();
     assert_eq!(a.status, AnalysisStatus::Pending);
@@ -84,11 +90,17 @@ fn a44_whys_are_numbered_one_to_five_and_may_be_replaced() {
         line.set_why(RCA1, n, "first answer", T0 + MIN).unwrap();
     }
     let status = line.analysis(RCA1).unwrap().status;
-    line.set_why(RCA1, 2, "Cache not warmed", T0 + 2 * MIN).unwrap();
+    line.set_why(RCA1, 2, "Cache not warmed", T0 + 2 * MIN)
+        .unwrap();
 
     assert_eq!(zero, Err(Error::InvalidWhyNumber { n: 0 }));
     assert_eq!(six, Err(Error::InvalidWhyNumber { n: 6 }));
-    assert_eq!(blank, Err(Error::MissingField { field: "why".into() }));
+    assert_eq!(
+        blank,
+        Err(Error::MissingField {
+            field: "why".into()
+        })
+    );
     assert_eq!(status, AnalysisStatus::InProgress);
     let body = last(&line).body;
     assert_eq!(body.get("replaced"), Some(&Value::Bool(true)));
@@ -137,7 +149,11 @@ fn a46_finalising_records_the_root_cause_and_its_suggestions() {
     let receipt = last(&line);
     assert_eq!(receipt.kind, "analysis.finalized");
     assert_eq!(receipt.body.get("duration_ms"), Some(&Value::Int(900_000)));
-    let whys = receipt.body.get("whys").and_then(Value::as_array).map(<[Value]>::len);
+    let whys = receipt
+        .body
+        .get("whys")
+        .and_then(Value::as_array)
+        .map(<[Value]>::len);
     assert_eq!(whys, Some(5));
     assert_eq!(line.andon(andon(1)).unwrap().status.as_str(), "open");
     assert_replays(&line);
@@ -159,7 +175,12 @@ fn a47_a_finalised_analysis_is_read_only() {
     let read_only = Err(Error::AlreadyFinalized {
         analysis: "RCA-000001".into(),
     });
-    assert_eq!(empty_cause, Err(Error::MissingField { field: "root_cause".into() }));
+    assert_eq!(
+        empty_cause,
+        Err(Error::MissingField {
+            field: "root_cause".into()
+        })
+    );
     assert_eq!(
         empty_action,
         Err(Error::MissingField {
@@ -203,7 +224,8 @@ fn a48_action_items_have_an_owner_a_due_time_and_a_verification() {
             id: "RCA-000001#3".into()
         })
     );
-    let overdue: Vec<(AnalysisId, u32)> = overdue.iter().map(|o| (o.analysis, o.item.item)).collect();
+    let overdue: Vec<(AnalysisId, u32)> =
+        overdue.iter().map(|o| (o.analysis, o.item.item)).collect();
     assert_eq!(overdue, [(RCA1, 2)]);
     assert_replays(&line);
 }
@@ -216,8 +238,18 @@ fn action_items_need_a_description_and_an_owner() {
     let no_owner = line.add_action_item(RCA1, "do it", "", T0, T0);
     let unknown = line.add_action_item(AnalysisId(9), "do it", "alice", T0, T0);
 
-    assert_eq!(no_description, Err(Error::MissingField { field: "description".into() }));
-    assert_eq!(no_owner, Err(Error::MissingField { field: "owner".into() }));
+    assert_eq!(
+        no_description,
+        Err(Error::MissingField {
+            field: "description".into()
+        })
+    );
+    assert_eq!(
+        no_owner,
+        Err(Error::MissingField {
+            field: "owner".into()
+        })
+    );
     assert_eq!(
         unknown,
         Err(Error::NotFound {
@@ -230,7 +262,8 @@ fn action_items_need_a_description_and_an_owner() {
 #[test]
 fn a_late_verification_is_marked_late() {
     let mut line = started();
-    line.add_action_item(RCA1, "do it", "alice", T0 + D, T0).unwrap();
+    line.add_action_item(RCA1, "do it", "alice", T0 + D, T0)
+        .unwrap();
 
     line.verify_action_item(RCA1, 1, None, T0 + D + 1).unwrap();
 

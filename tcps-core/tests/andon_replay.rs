@@ -43,7 +43,9 @@ fn an_unknown_member_in_a_raised_body_is_refused() {
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
     let seq = line.len() - 1;
 
-    let (at, e) = refusal(tampered(&line, seq, |b| set(b, "colour", Value::from("red"))));
+    let (at, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "colour", Value::from("red"));
+    }));
 
     assert_eq!(at, seq);
     assert_eq!(
@@ -61,7 +63,9 @@ fn a_raised_body_must_take_the_next_id() {
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "andon", Value::from("ANDON-000002"))));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "andon", Value::from("ANDON-000002"));
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/andon"));
 }
@@ -73,7 +77,9 @@ fn a_repeat_with_the_wrong_occurrence_is_refused() {
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "occurrence", Value::Int(3))));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "occurrence", Value::Int(3));
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/occurrence"));
 }
@@ -85,7 +91,9 @@ fn an_open_time_that_disagrees_with_the_raise_is_refused() {
     line.resolve(andon(1), &resolution(), T0 + H).unwrap();
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "open_ms", Value::Int(1))));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "open_ms", Value::Int(1));
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/open_ms"));
 }
@@ -98,7 +106,9 @@ fn a_resolution_naming_an_unfinished_analysis_is_refused() {
     line.resolve(andon(1), &resolution(), T0).unwrap();
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "analysis", Value::from("RCA-000001"))));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "analysis", Value::from("RCA-000001"));
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/analysis"));
 }
@@ -110,7 +120,9 @@ fn the_sku_member_must_name_the_andons_sku() {
     line.acknowledge(andon(1), "alice", None, T0).unwrap();
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "sku", Value::Null)));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "sku", Value::Null);
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/sku"));
 }
@@ -120,10 +132,13 @@ fn a_why_outside_one_to_five_is_refused() {
     let mut line = setup();
     raise_on_sku1(&mut line, FailureType::TestFailure, T0);
     line.start_analysis(andon(1), "why", T0).unwrap();
-    line.set_why(tcps_core::id::AnalysisId(1), 1, "because", T0).unwrap();
+    line.set_why(tcps_core::id::AnalysisId(1), 1, "because", T0)
+        .unwrap();
     let seq = line.len() - 1;
 
-    let (_, e) = refusal(tampered(&line, seq, |b| set(b, "n", Value::Int(6))));
+    let (_, e) = refusal(tampered(&line, seq, |b| {
+        set(b, "n", Value::Int(6));
+    }));
 
     assert!(matches!(e, Error::InvalidReceipt { member, .. } if member == "body/n"));
 }
@@ -131,7 +146,11 @@ fn a_why_outside_one_to_five_is_refused() {
 /// One random operation on the setup's subjects.
 #[derive(Debug, Clone)]
 enum Op {
-    Raise { on_sku: bool, kind: usize, severity: usize },
+    Raise {
+        on_sku: bool,
+        kind: usize,
+        severity: usize,
+    },
     Ack(u64),
     Resolve(u64),
     Analyse(u64),
@@ -157,8 +176,16 @@ fn run(line: &mut Line, op: &Op, now: i64) {
     // Refusals are part of the game: every call either fails having
     // changed nothing or succeeds; the invariants are checked after.
     let _ = match op {
-        Op::Raise { on_sku, kind, severity } => {
-            let subject = if *on_sku { Subject::Sku(SKU1) } else { Subject::WorkOrder(WO2) };
+        Op::Raise {
+            on_sku,
+            kind,
+            severity,
+        } => {
+            let subject = if *on_sku {
+                Subject::Sku(SKU1)
+            } else {
+                Subject::WorkOrder(WO2)
+            };
             let mut r = request(subject, FailureType::ALL[*kind]);
             r.severity = Some(Severity::ALL[*severity]);
             line.raise(r, now).map(|_| ())
@@ -171,7 +198,8 @@ fn run(line: &mut Line, op: &Op, now: i64) {
                 for k in 1..=5 {
                     line.set_why(rca, k, "because", now)?;
                 }
-                line.finalize_analysis(rca, "cause", "action", now).map(|_| ())
+                line.finalize_analysis(rca, "cause", "action", now)
+                    .map(|_| ())
             })
         }
         Op::Escalate(n, level) => line.escalate(andon(*n), *level, now),

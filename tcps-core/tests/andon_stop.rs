@@ -22,11 +22,17 @@ fn blocked(ids: &[u64]) -> Proceed {
     }
 }
 
-/// Passes the test_execution gate of SKU-000001 at t0.
+/// Passes the `test_execution` gate of SKU-000001 at t0.
 fn pass_tests(line: &mut Line) {
     let evidence = test_evidence(tests(10, 0), coverage(9, 10));
     let result = line
-        .evaluate_gate(SKU1, "test_execution", &evidence, EvalOptions::default(), T0)
+        .evaluate_gate(
+            SKU1,
+            "test_execution",
+            &evidence,
+            EvalOptions::default(),
+            T0,
+        )
         .unwrap();
     assert!(result.andon.is_none());
 }
@@ -63,7 +69,9 @@ fn a18_can_proceed_looks_at_the_subject_sku_only() {
     assert_eq!(line.can_proceed(sku2, "compilation"), Ok(Proceed::Proceed));
     assert_eq!(
         line.can_proceed(SKU1, "deploy"),
-        Err(Error::InvalidStage { value: "deploy".into() })
+        Err(Error::InvalidStage {
+            value: "deploy".into()
+        })
     );
     assert_eq!(
         line.can_proceed(SkuId(77), "compilation"),

@@ -38,18 +38,48 @@ fn pin(name: &str, version: &str) -> Pin {
 #[test]
 fn a49_each_rule_of_the_table_fires_on_its_keywords() {
     let cases: [(&str, Suggestions); 12] = [
-        ("Missing validation for required properties", only(&[S2], &[], &[])),
+        (
+            "Missing validation for required properties",
+            only(&[S2], &[], &[]),
+        ),
         ("Invalid data type in field", only(&[S3], &[], &[])),
-        ("Cardinality violation: multiple values where one expected", only(&[S6], &[], &[])),
-        ("Reformatted output hid a malformed date", only(&[S7], &[], &[])),
+        (
+            "Cardinality violation: multiple values where one expected",
+            only(&[S6], &[], &[]),
+        ),
+        (
+            "Reformatted output hid a malformed date",
+            only(&[S7], &[], &[]),
+        ),
         ("Race-condition in concurrent access", only(&[], &[T1], &[])),
-        ("Edge case with empty list not handled", only(&[], &[T2], &[])),
-        ("Error handling missing for timeout scenario", only(&[], &[T3, T4], &[])),
-        ("Flaky test: non-determinism in the scheduler", only(&[], &[T6], &[])),
-        ("Memory leak under load; integration with the cache", only(&[], &[T5, T7], &[])),
-        ("Hard-coded configuration values in template", only(&[], &[], &[P3])),
-        ("Duplicated code across multiple modules", only(&[], &[], &[P4])),
-        ("Inconsistent naming; consistency matters", only(&[], &[], &[P2])),
+        (
+            "Edge case with empty list not handled",
+            only(&[], &[T2], &[]),
+        ),
+        (
+            "Error handling missing for timeout scenario",
+            only(&[], &[T3, T4], &[]),
+        ),
+        (
+            "Flaky test: non-determinism in the scheduler",
+            only(&[], &[T6], &[]),
+        ),
+        (
+            "Memory leak under load; integration with the cache",
+            only(&[], &[T5, T7], &[]),
+        ),
+        (
+            "Hard-coded configuration values in template",
+            only(&[], &[], &[P3]),
+        ),
+        (
+            "Duplicated code across multiple modules",
+            only(&[], &[], &[P4]),
+        ),
+        (
+            "Inconsistent naming; consistency matters",
+            only(&[], &[], &[P2]),
+        ),
     ];
 
     for (text, expected) in cases {
@@ -85,7 +115,10 @@ fn a52_names_keep_digits_and_hyphens() {
 
     let found = prevention_suggestions(text);
 
-    assert_eq!(found.pins, [pin("jsx-lite", "3.1.0-rc.1"), pin("cowboy2", "2.10.0")]);
+    assert_eq!(
+        found.pins,
+        [pin("jsx-lite", "3.1.0-rc.1"), pin("cowboy2", "2.10.0")]
+    );
 }
 
 #[test]
@@ -120,25 +153,41 @@ fn multi_word_keywords_need_their_words_in_a_row() {
     assert_eq!(prevention_suggestions("off-by-one in the loop").tests, [T2]);
     assert!(prevention_suggestions("off by the one").tests.is_empty());
     assert_eq!(prevention_suggestions("RACE CONDITION").tests, [T1]);
-    assert!(prevention_suggestions("required properties").shacl.is_empty());
+    assert!(
+        prevention_suggestions("required properties")
+            .shacl
+            .is_empty()
+    );
 }
 
 #[test]
 fn non_ascii_letters_belong_to_words() {
     assert!(prevention_suggestions("formatée").shacl.is_empty());
     // A dash outside ASCII joins, it does not separate.
-    assert!(prevention_suggestions("format\u{2014}malformed").shacl.is_empty());
+    assert!(
+        prevention_suggestions("format\u{2014}malformed")
+            .shacl
+            .is_empty()
+    );
     assert_eq!(prevention_suggestions("format_malformed").shacl, [S7]);
 }
 
 #[test]
 fn pins_need_white_space_and_a_leading_digit() {
-    assert!(prevention_suggestions("dependency foo version v1.0").pins.is_empty());
+    assert!(
+        prevention_suggestions("dependency foo version v1.0")
+            .pins
+            .is_empty()
+    );
     assert_eq!(
         prevention_suggestions("dependency  foo\tversion\n1.0").pins,
         [pin("foo", "1.0")]
     );
-    assert!(prevention_suggestions("dependency foo,version 1.0").pins.is_empty());
+    assert!(
+        prevention_suggestions("dependency foo,version 1.0")
+            .pins
+            .is_empty()
+    );
     assert_eq!(
         prevention_suggestions("édependency foo version 1").pins,
         [pin("foo", "1")]

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use tcps_core::andon::{
-    Andon, AndonFilter, AndonStatus, Due, FailureType, RaiseRequest, Resolution, Severity,
-    Subject,
+    Andon, AndonFilter, AndonStatus, Due, FailureType, RaiseRequest, Resolution, Severity, Subject,
 };
 use tcps_core::id::{AnalysisId, AndonId, SkuId, WorkOrderId};
 use tcps_core::journal::{Journal, JournalOptions};
@@ -57,7 +56,7 @@ pub enum AndonAction {
         #[arg(long)]
         record: bool,
     },
-    /// Raise sla_breach andons for work orders past their deadline.
+    /// Raise `sla_breach` andons for work orders past their deadline.
     Sweep,
 }
 
@@ -88,12 +87,16 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct RaiseArgs {
     /// The SKU the andon is about.
-    #[arg(long, required_unless_present = "work_order", conflicts_with = "work_order")]
+    #[arg(
+        long,
+        required_unless_present = "work_order",
+        conflicts_with = "work_order"
+    )]
     sku: Option<SkuId>,
     /// The work order the andon is about.
     #[arg(long)]
     work_order: Option<WorkOrderId>,
-    /// The failure type, e.g. test_failure or manual.
+    /// The failure type, e.g. `test_failure` or `manual`.
     #[arg(long = "type", value_parser = parse_type)]
     failure_type: FailureType,
     /// The severity (required for manual; else the type's default).
@@ -361,7 +364,11 @@ fn run_rca(ctx: &Ctx, action: RcaAction) -> Result<(), Error> {
             let s = j.finalize_analysis(analysis, &root_cause, &prevention, ctx.now)?;
             if !ctx.json {
                 println!("finalized {analysis}");
-                let lists = [("shacl", &s.shacl), ("tests", &s.tests), ("templates", &s.templates)];
+                let lists = [
+                    ("shacl", &s.shacl),
+                    ("tests", &s.tests),
+                    ("templates", &s.templates),
+                ];
                 for (kind, list) in lists {
                     for text in list {
                         println!("  suggest ({kind}): {text}");
@@ -381,7 +388,10 @@ fn run_rca(ctx: &Ctx, action: RcaAction) -> Result<(), Error> {
         } => {
             let item = j.add_action_item(analysis, &description, &owner, due, ctx.now)?;
             if !ctx.json {
-                println!("{analysis}: action item {item} for {owner}, due {}", format_rfc3339(due));
+                println!(
+                    "{analysis}: action item {item} for {owner}, due {}",
+                    format_rfc3339(due)
+                );
             }
             analysis
         }
@@ -418,7 +428,11 @@ fn summary(a: &Andon) -> String {
         Some(stage) => format!("{}@{stage}", a.subject),
         None => a.subject.to_string(),
     };
-    let stops = if a.stops && a.is_unresolved() { "  stops" } else { "" };
+    let stops = if a.stops && a.is_unresolved() {
+        "  stops"
+    } else {
+        ""
+    };
     let repeats = if a.occurrences > 1 {
         format!("  x{}", a.occurrences)
     } else {
@@ -435,7 +449,8 @@ fn summary(a: &Andon) -> String {
 }
 
 fn parse_status(text: &str) -> Result<AndonStatus, String> {
-    AndonStatus::parse(text).ok_or_else(|| format!("`{text}` is not open, acknowledged or resolved"))
+    AndonStatus::parse(text)
+        .ok_or_else(|| format!("`{text}` is not open, acknowledged or resolved"))
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {

@@ -48,7 +48,9 @@ impl<'a> Body<'a> {
 
     /// A string member.
     pub(crate) fn str(&self, m: &str) -> Result<&'a str> {
-        self.get(m)?.as_str().ok_or_else(|| self.bad(m, "must be a string"))
+        self.get(m)?
+            .as_str()
+            .ok_or_else(|| self.bad(m, "must be a string"))
     }
 
     /// A non-empty string member (non-empty after trimming).
@@ -89,7 +91,9 @@ impl<'a> Body<'a> {
 
     /// An integer member.
     pub(crate) fn int(&self, m: &str) -> Result<i64> {
-        self.get(m)?.as_i64().ok_or_else(|| self.bad(m, "must be an integer"))
+        self.get(m)?
+            .as_i64()
+            .ok_or_else(|| self.bad(m, "must be an integer"))
     }
 
     /// An integer member in `lo..=hi`.
@@ -112,7 +116,9 @@ impl<'a> Body<'a> {
 
     /// A boolean member.
     pub(crate) fn bool(&self, m: &str) -> Result<bool> {
-        self.get(m)?.as_bool().ok_or_else(|| self.bad(m, "must be a boolean"))
+        self.get(m)?
+            .as_bool()
+            .ok_or_else(|| self.bad(m, "must be a boolean"))
     }
 
     /// A map of string to string.
@@ -138,11 +144,13 @@ impl<'a> Body<'a> {
 
     /// A list member.
     pub(crate) fn list(&self, m: &str) -> Result<&'a [Value]> {
-        self.get(m)?.as_array().ok_or_else(|| self.bad(m, "must be a list"))
+        self.get(m)?
+            .as_array()
+            .ok_or_else(|| self.bad(m, "must be a list"))
     }
 
     /// A member that must equal what the state says.
-    pub(crate) fn expect<T: PartialEq>(&self, m: &str, found: T, expected: T) -> Result<()> {
+    pub(crate) fn expect<T: PartialEq + Copy>(&self, m: &str, found: T, expected: T) -> Result<()> {
         if found == expected {
             Ok(())
         } else {

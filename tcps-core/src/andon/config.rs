@@ -12,7 +12,12 @@ use super::model::Severity;
 pub const MAX_LIMIT_MS: i64 = 3_153_600_000_000;
 
 /// The four keys of member `andon`, in validation order.
-const KEYS: [&str; 4] = ["stop_scope", "sla_breach_stops", "require_rca", "escalation"];
+const KEYS: [&str; 4] = [
+    "stop_scope",
+    "sla_breach_stops",
+    "require_rca",
+    "escalation",
+];
 
 /// What a stopping andon refuses (andon.md 6.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,7 +32,7 @@ pub enum StopScope {
 }
 
 impl StopScope {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -151,7 +156,10 @@ impl AndonConfig {
             }
         }
         if let Some(extra) = members.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(Error::config(format!("andon.{extra}"), "is not an andon key"));
+            return Err(Error::config(
+                format!("andon.{extra}"),
+                "is not an andon key",
+            ));
         }
         let scope = members["stop_scope"]
             .as_str()
@@ -163,14 +171,20 @@ impl AndonConfig {
             .as_array()
             .ok_or_else(|| Error::config("andon.require_rca", "must be a list of strings"))?;
         if rca.iter().any(|v| v.as_str().is_none()) {
-            return Err(Error::config("andon.require_rca", "must be a list of strings"));
+            return Err(Error::config(
+                "andon.require_rca",
+                "must be a list of strings",
+            ));
         }
         let Value::Object(escalation) = &members["escalation"] else {
             return Err(Error::config("andon.escalation", "must be an object"));
         };
 
         let stop_scope = StopScope::parse(scope).ok_or_else(|| {
-            Error::config("andon.stop_scope", format!("`{scope}` is not sku, bucket or line"))
+            Error::config(
+                "andon.stop_scope",
+                format!("`{scope}` is not sku, bucket or line"),
+            )
         })?;
 
         let mut require_rca = Vec::with_capacity(rca.len());
@@ -179,7 +193,10 @@ impl AndonConfig {
                 Error::config("andon.require_rca", format!("`{name}` is not a severity"))
             })?;
             if require_rca.contains(&severity) {
-                return Err(Error::config("andon.require_rca", format!("`{name}` is listed twice")));
+                return Err(Error::config(
+                    "andon.require_rca",
+                    format!("`{name}` is listed twice"),
+                ));
             }
             require_rca.push(severity);
         }
@@ -242,7 +259,10 @@ fn read_escalation(members: &Map) -> Result<EscalationPolicy> {
         }
     }
     if let Some(extra) = members.keys().find(|k| Severity::parse(k).is_none()) {
-        return Err(Error::config(format!("andon.escalation.{extra}"), "is not a severity"));
+        return Err(Error::config(
+            format!("andon.escalation.{extra}"),
+            "is not a severity",
+        ));
     }
     for severity in Severity::ALL {
         let path = format!("andon.escalation.{}", severity.as_str());
@@ -254,11 +274,16 @@ fn read_escalation(members: &Map) -> Result<EscalationPolicy> {
             match entry.get(key) {
                 None => return Err(Error::config(format!("{path}.{key}"), "is missing")),
                 Some(Value::Int(_)) => {}
-                Some(_) => return Err(Error::config(format!("{path}.{key}"), "must be an integer")),
+                Some(_) => {
+                    return Err(Error::config(format!("{path}.{key}"), "must be an integer"));
+                }
             }
         }
         if let Some(extra) = entry.keys().find(|k| !keys.contains(&k.as_str())) {
-            return Err(Error::config(format!("{path}.{extra}"), "is not a limit key"));
+            return Err(Error::config(
+                format!("{path}.{extra}"),
+                "is not a limit key",
+            ));
         }
         let limits = policy.limits_mut(severity);
         limits.ack_within_ms = entry["ack_within_ms"].as_i64().unwrap_or_default();
@@ -269,7 +294,10 @@ fn read_escalation(members: &Map) -> Result<EscalationPolicy> {
         let path = format!("andon.escalation.{}", severity.as_str());
         let l = policy.limits(severity);
         if l.ack_within_ms < 1 {
-            return Err(Error::config(format!("{path}.ack_within_ms"), "must be at least 1"));
+            return Err(Error::config(
+                format!("{path}.ack_within_ms"),
+                "must be at least 1",
+            ));
         }
         if l.resolve_within_ms < l.ack_within_ms {
             return Err(Error::config(

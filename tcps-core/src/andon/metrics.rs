@@ -113,7 +113,7 @@ impl DurationStats {
         values.sort_unstable();
         let n = values.len();
         let rank = |p: usize| -> Option<i64> {
-            let k = (p * n + 99) / 100;
+            let k = (p * n).div_ceil(100);
             values.get(k.checked_sub(1)?).copied()
         };
         Self {
@@ -193,13 +193,22 @@ impl Line {
     }
 
     /// The metrics over `[start, end)`.
-    fn andon_metrics_between(&self, start: Timestamp, end: Timestamp, now: Timestamp) -> AndonMetrics {
+    fn andon_metrics_between(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        now: Timestamp,
+    ) -> AndonMetrics {
         let mut m = AndonMetrics::default();
         let mut acks = Vec::new();
         let mut resolves = Vec::new();
         let state = &self.andon;
 
-        for a in state.andons.iter().filter(|a| start <= a.raised_at && a.raised_at < end) {
+        for a in state
+            .andons
+            .iter()
+            .filter(|a| start <= a.raised_at && a.raised_at < end)
+        {
             m.raised += 1;
             m.by_type.add(a.failure_type);
             m.by_severity.add(a.severity);

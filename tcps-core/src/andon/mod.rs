@@ -38,8 +38,8 @@ mod text;
 
 pub use config::{AndonConfig, EscalationLimits, EscalationPolicy, MAX_LIMIT_MS, StopScope};
 pub use metrics::{
-    AndonMetrics, DurationStats, FailureTypeCounts, LineStop, LoopClosure, OpenNow,
-    SeverityCounts, SkuStop,
+    AndonMetrics, DurationStats, FailureTypeCounts, LineStop, LoopClosure, OpenNow, SeverityCounts,
+    SkuStop,
 };
 pub use model::{
     Andon, AndonFilter, AndonStatus, Due, EscalationReason, FailureType, Proceed, Raise,
@@ -73,10 +73,9 @@ pub(crate) fn apply(line: &mut Line, r: &Receipt) -> Result<bool> {
             let subject = a.subject;
             // The trigger of the repeat, not of the first raise, says
             // whether the sweep found this andon (andon.md 5.3).
-            if r.field("trigger").and_then(crate::value::Value::as_str) == Some("sla") {
-                if let Subject::WorkOrder(wo) = subject {
-                    flow_link::set_sla_andon(line, wo, id);
-                }
+            let by_sweep = r.field("trigger").and_then(crate::value::Value::as_str) == Some("sla");
+            if let (true, Subject::WorkOrder(wo)) = (by_sweep, subject) {
+                flow_link::set_sla_andon(line, wo, id);
             }
         }
         "andon.acknowledged" => state::apply_acknowledged(state, r)?,

@@ -28,7 +28,7 @@ impl Severity {
     /// The four severities, highest first.
     pub const ALL: [Self; 4] = [Self::Critical, Self::High, Self::Medium, Self::Low];
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,7 +39,7 @@ impl Severity {
         }
     }
 
-    /// The severity of a snake_case name.
+    /// The severity of a `snake_case` name.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -92,7 +92,7 @@ macro_rules! failure_types {
             /// The eleven failure types, in the order of andon.md 2.1.
             pub const ALL: [Self; 11] = [$(Self::$variant,)+];
 
-            /// The snake_case name.
+            /// The `snake_case` name.
             #[must_use]
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -100,7 +100,7 @@ macro_rules! failure_types {
                 }
             }
 
-            /// The failure type of a snake_case name.
+            /// The failure type of a `snake_case` name.
             #[must_use]
             pub fn parse(text: &str) -> Option<Self> {
                 match text {
@@ -124,21 +124,21 @@ failure_types! {
     CompilationFailure, "compilation_failure", Some(Severity::Critical),
         "The compilation gate failed.";
     TestFailure, "test_failure", Some(Severity::High),
-        "The test_execution gate failed on more than coverage.";
+        "The `test_execution` gate failed on more than coverage.";
     ShaclViolation, "shacl_violation", Some(Severity::Critical),
-        "The shacl_validation gate failed.";
+        "The `shacl_validation` gate failed.";
     NonDeterminism, "non_determinism", Some(Severity::Critical),
-        "The deterministic_build gate failed.";
+        "The `deterministic_build` gate failed.";
     MissingReceipt, "missing_receipt", Some(Severity::High),
-        "The release_verification gate failed.";
+        "The `release_verification` gate failed.";
     SecurityVulnerability, "security_vulnerability", Some(Severity::Critical),
-        "The security_scan gate failed.";
+        "The `security_scan` gate failed.";
     CoverageBelowThreshold, "coverage_below_threshold", Some(Severity::Medium),
         "Only coverage conditions of a test gate failed.";
     PerformanceRegression, "performance_regression", Some(Severity::Medium),
         "Raised by people and hosts.";
     QualityRegression, "quality_regression", Some(Severity::High),
-        "The quality_metrics gate failed.";
+        "The `quality_metrics` gate failed.";
     SlaBreach, "sla_breach", Some(Severity::High),
         "A work order passed its SLA deadline.";
     Manual, "manual", None,
@@ -164,7 +164,7 @@ pub enum AndonStatus {
 }
 
 impl AndonStatus {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -174,7 +174,7 @@ impl AndonStatus {
         }
     }
 
-    /// The status of a snake_case name.
+    /// The status of a `snake_case` name.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -211,7 +211,7 @@ pub enum Trigger {
 }
 
 impl Trigger {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -221,7 +221,7 @@ impl Trigger {
         }
     }
 
-    /// The trigger of a snake_case name.
+    /// The trigger of a `snake_case` name.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -439,7 +439,7 @@ pub enum EscalationReason {
 }
 
 impl EscalationReason {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {

@@ -164,14 +164,16 @@ impl Line {
         self.check_now(now)?;
         let (stage, bucket) = match request.subject {
             Subject::Sku(sku) => {
-                let (_, bucket) = flow_link::sku_scope(self, sku)
-                    .ok_or_else(|| Error::not_found("sku", sku))?;
+                let (_, bucket) =
+                    flow_link::sku_scope(self, sku).ok_or_else(|| Error::not_found("sku", sku))?;
                 let stage = match request.stage {
                     Some(stage) if !self.config.stages().contains(&stage) => {
                         return Err(Error::InvalidStage { value: stage });
                     }
                     Some(stage) => stage,
-                    None => flow_link::sku_stage(self, sku).unwrap_or_default().to_owned(),
+                    None => flow_link::sku_stage(self, sku)
+                        .unwrap_or_default()
+                        .to_owned(),
                 };
                 (Some(stage), bucket)
             }
@@ -193,8 +195,8 @@ impl Line {
             .ok_or_else(|| Error::MissingField {
                 field: "severity".into(),
             })?;
-        let stops = request.failure_type != FailureType::SlaBreach
-            || self.config.andon.sla_breach_stops;
+        let stops =
+            request.failure_type != FailureType::SlaBreach || self.config.andon.sla_breach_stops;
 
         let pull = Pull {
             subject: request.subject,
@@ -297,9 +299,11 @@ impl Line {
         non_empty(&resolution.root_cause, "root_cause")?;
         non_empty(&resolution.fix_applied, "fix_applied")?;
         non_empty(&resolution.prevention_added, "prevention_added")?;
-        let finalized = andon
-            .analysis
-            .filter(|a| self.andon.analysis(*a).is_some_and(|x| x.is_finalized()));
+        let finalized = andon.analysis.filter(|a| {
+            self.andon
+                .analysis(*a)
+                .is_some_and(super::rca::Analysis::is_finalized)
+        });
         if self.config.andon.requires_rca(andon.severity) && finalized.is_none() {
             return Err(Error::RcaRequired {
                 andon: id.to_string(),
@@ -410,7 +414,9 @@ impl Line {
     }
 
     pub(crate) fn andon_ref(&self, id: AndonId) -> Result<&Andon> {
-        self.andon.get(id).ok_or_else(|| Error::not_found("andon", id))
+        self.andon
+            .get(id)
+            .ok_or_else(|| Error::not_found("andon", id))
     }
 }
 

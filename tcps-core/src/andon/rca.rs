@@ -13,9 +13,9 @@ use crate::time::Timestamp;
 use crate::value::Value;
 
 use super::body::Body;
+use super::non_empty;
 use super::state::AndonState;
 use super::suggest::{Suggestions, prevention_suggestions};
-use super::non_empty;
 
 /// Where an analysis stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -30,7 +30,7 @@ pub enum AnalysisStatus {
 }
 
 impl AnalysisStatus {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -111,7 +111,8 @@ impl Analysis {
     }
 
     fn item(&self, n: u32) -> Option<&ActionItem> {
-        self.action_items.get(usize::try_from(n).ok()?.checked_sub(1)?)
+        self.action_items
+            .get(usize::try_from(n).ok()?.checked_sub(1)?)
     }
 }
 
@@ -243,7 +244,10 @@ impl Line {
             "due_at" => due_at,
             "sku" => self.analysis_sku(a),
         };
-        self.commit(now, vec![Draft::new("analysis.action_item_added", id, body)])?;
+        self.commit(
+            now,
+            vec![Draft::new("analysis.action_item_added", id, body)],
+        )?;
         Ok(item)
     }
 
@@ -275,7 +279,10 @@ impl Line {
             "late" => now > it.due_at,
             "sku" => self.analysis_sku(a),
         };
-        self.commit(now, vec![Draft::new("analysis.action_item_verified", id, body)])
+        self.commit(
+            now,
+            vec![Draft::new("analysis.action_item_verified", id, body)],
+        )
     }
 
     /// The analysis with this id (`not_found`).

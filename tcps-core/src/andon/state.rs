@@ -26,10 +26,13 @@ pub struct AndonState {
     index: Index,
 }
 
+/// Unresolved andons by `(subject, failure_type)`, then by stage: the
+/// dedup key of andon.md 5.4 without allocating for a lookup.
+type OpenKeys = HashMap<(Subject, FailureType), Vec<(Option<String>, AndonId)>>;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Index {
-    /// Unresolved andons by `(subject, failure_type)`, then stage.
-    open_keys: HashMap<(Subject, FailureType), Vec<(Option<String>, AndonId)>>,
+    open_keys: OpenKeys,
     unresolved: BTreeSet<AndonId>,
     stopping: BTreeSet<AndonId>,
     stopping_by_sku: HashMap<SkuId, Vec<AndonId>>,
@@ -88,12 +91,18 @@ impl AndonState {
 
     /// Stopping andons whose subject is the SKU, ascending.
     pub(crate) fn stopping_on_sku(&self, sku: SkuId) -> &[AndonId] {
-        self.index.stopping_by_sku.get(&sku).map_or(&[], Vec::as_slice)
+        self.index
+            .stopping_by_sku
+            .get(&sku)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Stopping andons whose subject is the work order, ascending.
     pub(crate) fn stopping_on_work_order(&self, wo: WorkOrderId) -> &[AndonId] {
-        self.index.stopping_by_wo.get(&wo).map_or(&[], Vec::as_slice)
+        self.index
+            .stopping_by_wo
+            .get(&wo)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Stopping andons of a bucket, ascending.
@@ -153,8 +162,8 @@ impl AndonState {
         if let Some(bucket) = bucket {
             index.stopping.remove(&id);
             match subject {
-                Subject::Sku(sku) => remove_from(&mut index.stopping_by_sku, sku, id),
-                Subject::WorkOrder(wo) => remove_from(&mut index.stopping_by_wo, wo, id),
+                Subject::Sku(sku) => remove_from(&mut index.stopping_by_sku, &sku, id),
+                Subject::WorkOrder(wo) => remove_from(&mut index.stopping_by_wo, &wo, id),
             }
             if let Some(set) = index.stopping_by_bucket.get_mut(&bucket) {
                 set.remove(&id);
@@ -184,11 +193,11 @@ impl AndonState {
     }
 }
 
-fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<AndonId>>, key: K, id: AndonId) {
-    if let Some(list) = map.get_mut(&key) {
+fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<AndonId>>, key: &K, id: AndonId) {
+    if let Some(list) = map.get_mut(key) {
         list.retain(|a| *a != id);
         if list.is_empty() {
-            map.remove(&key);
+            map.remove(key);
         }
     }
 }
@@ -243,8 +252,8 @@ pub(crate) fn apply_raised<'s>(state: &'s mut AndonState, r: &Receipt) -> Result
         "work_order" => Subject::WorkOrder(body.id("subject")?),
         _ => return Err(body.bad("subject_kind", "must be sku or work_order")),
     };
-    let stage = body.opt_str("stage")?.map(str::to_owned);
-    if stage.is_some() != matches!(subject, Subject::Sku(_)) {
+    let stage_name = body.opt_str("stage")?.map(str::to_owned);
+    if stage_name.is_some() != matches!(subject, Subject::Sku(_)) {
         return Err(body.bad("stage", "is required for sku subjects only"));
     }
     check_sku(&body, subject)?;
@@ -258,7 +267,7 @@ pub(crate) fn apply_raised<'s>(state: &'s mut AndonState, r: &Receipt) -> Result
         return Err(body.bad("gate", "is given exactly for trigger gate"));
     }
     if state
-        .find_unresolved(subject, failure_type, stage.as_deref())
+        .find_unresolved(subject, failure_type, stage_name.as_deref())
         .is_some()
     {
         return Err(body.bad("andon", "repeats the key of an unresolved andon"));
@@ -267,7 +276,7 @@ pub(crate) fn apply_raised<'s>(state: &'s mut AndonState, r: &Receipt) -> Result
     let andon = Andon {
         id,
         subject,
-        stage,
+        stage: stage_name,
         bucket: body.parse("bucket", |s| s.parse().ok())?,
         failure_type,
         severity: body.parse("severity", Severity::parse)?,
@@ -322,7 +331,11 @@ pub(crate) fn apply_repeated<'s>(state: &'s mut AndonState, r: &Receipt) -> Resu
     body.check_string_map("details")?;
     body.opt_str("raised_by")?;
     let gate_receipt = body.opt_u64("gate_receipt")?;
-    body.expect("gate_receipt", gate_receipt.is_some(), trigger == Trigger::Gate)?;
+    body.expect(
+        "gate_receipt",
+        gate_receipt.is_some(),
+        trigger == Trigger::Gate,
+    )?;
     let occurrence = body.int("occurrence")?;
 
     let andon = target(state, r, &body)?;
@@ -395,7 +408,11 @@ pub(crate) fn apply_resolved(state: &mut AndonState, r: &Receipt) -> Result<()> 
         return Err(Error::transition(andon.status, "resolve"));
     }
     check_sku(&body, andon.subject)?;
-    body.expect("implicit_ack", implicit_ack, andon.status == AndonStatus::Open)?;
+    body.expect(
+        "implicit_ack",
+        implicit_ack,
+        andon.status == AndonStatus::Open,
+    )?;
     body.expect("open_ms", open_ms, r.at - andon.raised_at)?;
     if analysis.is_some() && (analysis != andon.analysis || finalized != Some(true)) {
         return Err(body.bad("analysis", "must be the andon's finalised analysis"));
@@ -432,7 +449,15 @@ pub(crate) fn apply_escalated(state: &mut AndonState, r: &Receipt) -> Result<()>
     let body = Body::exact(r, &ESCALATED)?;
     let level = body.int_in("level", 1, 2)? as u8;
     let reason = body.str("reason")?;
-    body.expect("reason", reason, if level == 1 { "ack_overdue" } else { "resolve_overdue" })?;
+    body.expect(
+        "reason",
+        reason,
+        if level == 1 {
+            "ack_overdue"
+        } else {
+            "resolve_overdue"
+        },
+    )?;
     let severity = body.parse("severity", Severity::parse)?;
     let due_at = body.int("due_at")?;
     body.expect("overdue_ms", body.int("overdue_ms")?, r.at - due_at)?;

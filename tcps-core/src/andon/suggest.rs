@@ -126,7 +126,13 @@ const SHACL: [Rule; 8] = [
 
 const TESTS: [Rule; 7] = [
     Rule {
-        keywords: &["race condition", "data race", "concurrency", "concurrent", "deadlock"],
+        keywords: &[
+            "race condition",
+            "data race",
+            "concurrency",
+            "concurrent",
+            "deadlock",
+        ],
         suggestion: "Add a concurrency test that runs the operation in parallel",
     },
     Rule {
@@ -197,7 +203,11 @@ pub fn prevention_suggestions(text: &str) -> Suggestions {
     let fired = |rules: &[Rule]| -> Vec<String> {
         rules
             .iter()
-            .filter(|rule| rule.keywords.iter().any(|k| contains(&text_words, &words(k))))
+            .filter(|rule| {
+                rule.keywords
+                    .iter()
+                    .any(|k| contains(&text_words, &words(k)))
+            })
             .map(|rule| rule.suggestion.to_owned())
             .collect()
     };
@@ -249,7 +259,9 @@ fn pin_at(b: &[u8], i: usize) -> Option<(usize, Pin)> {
     }
     let mut at = word(b, i, b"dependency")?;
     at = spaces(b, at)?;
-    let name_end = run(b, at, |c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')?;
+    let name_end = run(b, at, |c| {
+        c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    })?;
     let name = &b[at..name_end];
     at = spaces(b, name_end)?;
     at = word(b, at, b"version")?;
@@ -257,7 +269,9 @@ fn pin_at(b: &[u8], i: usize) -> Option<(usize, Pin)> {
     if !b.get(at)?.is_ascii_digit() {
         return None;
     }
-    let end = run(b, at, |c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-'))?;
+    let end = run(b, at, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-')
+    })?;
     let version = b[at..end].strip_suffix_all(b'.');
 
     // Both runs hold ASCII only, so they are valid UTF-8.

@@ -1,8 +1,10 @@
 //! The setup of andon.md 13, built through the public API: WO-000001
-//! (security) in progress with SKU-000001 at test_execution, WO-000002
+//! (security) in progress with SKU-000001 at `test_execution`, WO-000002
 //! (security) queued, WO-000003 (reliability) queued, all at t0.
 
 #![allow(dead_code)]
+
+use std::fmt::Write as _;
 
 use tcps_core::andon::{
     AndonConfig, FailureType, Raise, RaiseRequest, Resolution, Severity, Subject,
@@ -60,17 +62,22 @@ pub fn setup_at_compilation(policy: impl FnOnce(&mut AndonConfig)) -> Line {
     intake(&mut line, SignalKind::Cve, "CVE-2026-0002");
     intake(&mut line, SignalKind::MarketplaceRefund, "refund-0003");
     line.start(WO1, T0).expect("WO-000001 starts");
-    let sku = line.create_sku(WO1, None, None, T0).expect("a SKU is created");
+    let sku = line
+        .create_sku(WO1, None, None, T0)
+        .expect("a SKU is created");
     assert_eq!(sku, SKU1);
     line.skip_gate(SKU1, "shacl_validation", "no shapes yet", T0)
         .expect("the shacl gate may be skipped");
-    line.transition(SKU1, "compilation", T0).expect("to compilation");
+    line.transition(SKU1, "compilation", T0)
+        .expect("to compilation");
     line
 }
 
 fn intake(line: &mut Line, kind: SignalKind, source: &str) -> WorkOrderId {
     let signal = Signal::new(kind, source, format!("demand {source}"));
-    line.intake(&signal, T0).expect("the signal is taken in").work_order
+    line.intake(&signal, T0)
+        .expect("the signal is taken in")
+        .work_order
 }
 
 /// Records a passing compilation gate.
@@ -88,16 +95,17 @@ pub fn diagnostics(errors: u64) -> Evidence {
     })
 }
 
-/// A JUnit report with `passed` passing and `failed` failing tests.
+/// A `JUnit` report with `passed` passing and `failed` failing tests.
 pub fn tests(passed: usize, failed: usize) -> TestSummary {
     let mut xml = format!(r#"<testsuite name="s" tests="{}">"#, passed + failed);
     for i in 0..passed {
-        xml.push_str(&format!(r#"<testcase name="ok{i}" classname="c"/>"#));
+        let _ = write!(xml, r#"<testcase name="ok{i}" classname="c"/>"#);
     }
     for i in 0..failed {
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             r#"<testcase name="bad{i}" classname="c"><failure message="no"/></testcase>"#
-        ));
+        );
     }
     xml.push_str("</testsuite>");
     ingest::junit(Input::new("junit.xml", xml.as_bytes()), &Limits::default())
@@ -108,7 +116,7 @@ pub fn tests(passed: usize, failed: usize) -> TestSummary {
 pub fn coverage(hit: usize, lines: usize) -> CoverageSummary {
     let mut text = String::from("SF:src/lib.rs\n");
     for i in 1..=lines {
-        text.push_str(&format!("DA:{i},{}\n", usize::from(i <= hit)));
+        let _ = writeln!(text, "DA:{i},{}", usize::from(i <= hit));
     }
     text.push_str("end_of_record\n");
     ingest::lcov(Input::new("lcov.info", text.as_bytes()), &Limits::default())
@@ -135,7 +143,12 @@ pub fn raise_on_sku1(line: &mut Line, failure_type: FailureType, now: Timestamp)
 }
 
 /// Raises a manual andon of `severity` on `subject` at `now`.
-pub fn raise_manual(line: &mut Line, subject: Subject, severity: Severity, now: Timestamp) -> Raise {
+pub fn raise_manual(
+    line: &mut Line,
+    subject: Subject,
+    severity: Severity,
+    now: Timestamp,
+) -> Raise {
     let mut r = request(subject, FailureType::Manual);
     r.severity = Some(severity);
     line.raise(r, now).expect("the andon is raised")
@@ -237,7 +250,10 @@ pub fn walk(line: &mut Line, sku: SkuId, stage: &str) {
         if let Some(gate) = gate {
             evaluate(line, sku, &gate.name, &passing(gate.kind));
         }
-        let i = stages.iter().position(|s| *s == here).expect("a stage of the line");
+        let i = stages
+            .iter()
+            .position(|s| *s == here)
+            .expect("a stage of the line");
         line.transition(sku, &stages[i + 1], T0)
             .unwrap_or_else(|e| panic!("{sku} to {}: {e}", stages[i + 1]));
     }
