@@ -63,7 +63,7 @@ struct File<'a> {
 #[derive(Debug, Default)]
 struct Files<'a> {
     index: HashMap<Cow<'a, str>, usize>,
-    files: Vec<File<'a>>,
+    entries: Vec<File<'a>>,
     /// Interned `BRDA` block and branch ids that are not small numbers.
     ids: HashMap<&'a [u8], u32>,
 }
@@ -130,7 +130,7 @@ fn read<'a>(files: &mut Files<'a>, input: Input<'a>, limits: &Limits) -> Result<
             _ => None,
         };
         if let Some((index, packed)) = quick {
-            let file = &mut files.files[index];
+            let file = &mut files.entries[index];
             file.lines.push(packed);
             file.has_lines = true;
         } else {
@@ -169,7 +169,7 @@ impl<'a> Reader<'a> {
                     .ctx
                     .malformed(at, "record_outside", "end_of_record without SF"));
             };
-            files.files[index].compact();
+            files.entries[index].compact();
             self.fnl.clear();
             return Ok(());
         }
@@ -189,10 +189,10 @@ impl<'a> Reader<'a> {
                     ));
                 }
                 let path = String::from_utf8_lossy(value);
-                let next = files.files.len();
+                let next = files.entries.len();
                 let index = *files.index.entry(path).or_insert(next);
                 if index == next {
-                    files.files.push(File::default());
+                    files.entries.push(File::default());
                 }
                 self.open = Some(index);
                 self.records += 1;
@@ -244,12 +244,12 @@ impl<'a> Reader<'a> {
             };
             let ids = u64::from(files.id(block).ok_or_else(too_many)?) << 32
                 | u64::from(files.id(branch).ok_or_else(too_many)?);
-            let file = &mut files.files[index];
+            let file = &mut files.entries[index];
             file.branches.push((line, ids | if hit { HIT } else { 0 }));
             file.has_branches = true;
             return Ok(());
         }
-        let file = &mut files.files[index];
+        let file = &mut files.entries[index];
         match key {
             b"DA" => {
                 let mut fields = value.splitn(3, |&b| b == b',');
@@ -338,8 +338,8 @@ impl Files<'_> {
     fn finish(self) -> CoverageSummary {
         let mut counts = Counts::default();
         let mut bases = Vec::new();
-        let files = self.files.len() as u64;
-        for file in self.files {
+        let files = self.entries.len() as u64;
+        for file in self.entries {
             let (per_file, file_basis) = file.finish();
             counts.add(&per_file);
             bases.extend(file_basis);

@@ -566,6 +566,7 @@ pub(crate) fn local_name(name: &str) -> &str {
 
 /// Offset of the first literal C0 control character other than TAB, LF
 /// and CR.
+#[allow(clippy::needless_bitwise_bool)] // branch-free on purpose, see below
 fn find_control(bytes: &[u8]) -> Option<usize> {
     // Branch-free per byte, so the chunk test compiles to vector code;
     // the position is searched only in the chunk that has one.
