@@ -320,10 +320,10 @@ fn escalations(ctx: &Ctx, record: bool) -> Result<(), Error> {
     if dues.is_empty() {
         println!("no escalation due");
     }
-    let verb = if record { "escalated" } else { "due" };
+    let verb = if record { "escalated " } else { "" };
     for d in &dues {
         println!(
-            "{}  {}  level {} {}  {verb} since {} ({} ms overdue)",
+            "{verb}{}  {}  level {} {}  due {}, {} ms overdue",
             d.andon,
             d.severity,
             d.level,
