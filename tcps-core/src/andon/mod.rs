@@ -46,7 +46,7 @@ pub use model::{
     RaiseRequest, Resolution, Severity, Subject, Trigger,
 };
 pub use rca::{ActionItem, Analysis, AnalysisStatus, OverdueItem};
-pub use state::AndonState;
+pub(crate) use state::AndonState;
 pub use suggest::{Pin, Suggestions, prevention_suggestions};
 
 pub(crate) use ops::plan_gate_raise;

@@ -489,16 +489,13 @@ pub enum Proceed {
 }
 
 impl Proceed {
-    fn from_andons(andons: Vec<AndonId>) -> Self {
+    /// `Proceed` for no andon, else `Blocked` by them.
+    pub(crate) fn of(andons: Vec<AndonId>) -> Self {
         if andons.is_empty() {
             Self::Proceed
         } else {
             Self::Blocked { andons }
         }
-    }
-
-    pub(crate) fn of(andons: Vec<AndonId>) -> Self {
-        Self::from_andons(andons)
     }
 }
 

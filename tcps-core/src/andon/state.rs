@@ -18,7 +18,7 @@ use super::rca::Analysis;
 /// The andon part of a line's state: every andon and analysis, and the
 /// indexes that keep stopping checks and dedup cheap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AndonState {
+pub(crate) struct AndonState {
     /// Andon `n` at index `n - 1`.
     pub(crate) andons: Vec<Andon>,
     /// Analysis `n` at index `n - 1`.

@@ -272,7 +272,8 @@ fn pin_at(b: &[u8], i: usize) -> Option<(usize, Pin)> {
     let end = run(b, at, |c| {
         c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-')
     })?;
-    let version = b[at..end].strip_suffix_all(b'.');
+    let dots = b[at..end].iter().rev().take_while(|c| **c == b'.').count();
+    let version = &b[at..end - dots];
 
     // Both runs hold ASCII only, so they are valid UTF-8.
     let pin = Pin {
@@ -297,15 +298,4 @@ fn spaces(b: &[u8], i: usize) -> Option<usize> {
 fn run(b: &[u8], i: usize, ok: impl Fn(u8) -> bool) -> Option<usize> {
     let len = b.get(i..)?.iter().take_while(|c| ok(**c)).count();
     (len > 0).then_some(i + len)
-}
-
-trait StripAll {
-    fn strip_suffix_all(&self, byte: u8) -> &Self;
-}
-
-impl StripAll for [u8] {
-    fn strip_suffix_all(&self, byte: u8) -> &Self {
-        let keep = self.len() - self.iter().rev().take_while(|c| **c == byte).count();
-        &self[..keep]
-    }
 }
