@@ -6,7 +6,7 @@ mod andon_util;
 use andon_util::*;
 use tcps_core::andon::{FailureType, Proceed, Severity, StopScope, Subject};
 use tcps_core::flow::{Bucket, Next, Signal, SignalKind, SkipReason, Skipped};
-use tcps_core::id::{AndonId, SkuId};
+use tcps_core::id::{AndonId, SkuId, WorkOrderId};
 use tcps_core::quality::EvalOptions;
 use tcps_core::{Config, Error, Line};
 
@@ -261,4 +261,41 @@ fn stopping_andons_lists_every_unresolved_stopping_andon() {
 
     assert_eq!(line.stopping_andons(), [andon(1)]);
     assert_eq!(line.open_count(), 2);
+}
+
+#[test]
+fn a_stopped_line_refuses_nothing_but_moves_and_starts() {
+    let mut line = setup_with(|p| p.stop_scope = StopScope::Line);
+    raise_on_sku1(&mut line, FailureType::TestFailure, T0);
+    let signal = Signal::new(SignalKind::Cve, "CVE-2026-0004", "another");
+
+    let intake = line.intake(&signal, T0).map(|i| i.work_order);
+    let progress = line.progress(WO1, "implementation", T0);
+    let sku2 = line.create_sku(WO1, None, None, T0);
+    let depend = line.add_dependency(WO3, WO2, T0);
+    let reorder = line.reorder_queue(Bucket::Security, &[WorkOrderId(4), WO2], T0);
+    let gate = line.evaluate_gate(
+        SKU1,
+        "test_execution",
+        &test_evidence(tests(10, 0), coverage(9, 10)),
+        EvalOptions::default(),
+        T0,
+    );
+    let config = line.change_config(line.config().clone(), "same again", T0);
+    let raise = raise_manual(&mut line, Subject::WorkOrder(WO3), Severity::Low, T0);
+    let ack = line.acknowledge(andon(1), "alice", None, T0);
+    let rca = line.start_analysis(andon(1), "tests failed", T0);
+    let dequeue = line.dequeue(Bucket::Security, T0);
+
+    assert_eq!(intake, Ok(WorkOrderId(4)));
+    assert_eq!(progress, Ok(()));
+    assert!(sku2.is_ok());
+    assert_eq!(depend, Ok(()));
+    assert_eq!(reorder, Ok(()));
+    assert!(gate.is_ok());
+    assert_eq!(config, Ok(()));
+    assert_eq!(raise.andon, andon(2));
+    assert_eq!(ack, Ok(()));
+    assert!(rca.is_ok());
+    assert_eq!(dequeue, Err(stopped(&[1, 2])));
 }
