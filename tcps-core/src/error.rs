@@ -1,7 +1,7 @@
 //! The one error type of tcps-core.
 //!
 //! Every variant has a stable numeric [`Error::code`] and a stable
-//! snake_case [`Error::name`], taken from the code blocks of the specs:
+//! `snake_case` [`Error::name`], taken from the code blocks of the specs:
 //! 1–99 general, 100–199 flow, 200–299 quality (200–249 gates, 250–299
 //! ingestion), 300–399 andon, 400–499 evidence log, 500–599 kaizen.
 //! Codes are never reused; `tests/error_codes.rs` checks it.
@@ -27,7 +27,7 @@ pub struct IngestFailure {
     pub column: Option<u64>,
     /// JSON path such as `$.runs[0].results`, when known.
     pub path: Option<String>,
-    /// Stable snake_case reason code.
+    /// Stable `snake_case` reason code.
     pub reason: String,
     /// Short text, at most 200 bytes.
     pub detail: String,
@@ -74,7 +74,7 @@ pub enum ChainFailureKind {
 }
 
 impl ChainFailureKind {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -820,7 +820,7 @@ impl Error {
         }
     }
 
-    /// The stable snake_case name, as in the specs' error tables.
+    /// The stable `snake_case` name, as in the specs' error tables.
     #[must_use]
     pub fn name(&self) -> &'static str {
         match self {

@@ -7,10 +7,10 @@
 //! # How an operation runs
 //!
 //! An operation *plans*: it reads the line and produces [`Draft`]s,
-//! without changing anything. [`Line::commit`] then seals the drafts
+//! without changing anything. `Line::commit` then seals the drafts
 //! into receipts (sequence numbers, `more`, hashes), hands them to the
 //! line's sink (the journal, if any) and finally *applies* each receipt
-//! to the state through [`Line::apply`], the same function replay uses.
+//! to the state through `Line::apply`, the same function replay uses.
 //! So the state is a pure function of the receipts by construction:
 //! a live line and the line replayed from its log are equal.
 
@@ -247,7 +247,9 @@ impl Line {
     }
 
     /// Fails with `now_before_last_receipt` when `now` is in the past of
-    /// the log. Every mutating operation calls this first.
+    /// the log. Every mutating operation calls this first. A journal that
+    /// refuses appends (read-only, poisoned) fails the call before that,
+    /// with `journal_read_only` or `journal_poisoned`.
     pub(crate) fn check_now(&self, now: Timestamp) -> Result<()> {
         if let Some(sink) = &self.sink {
             sink.ready()?;
@@ -265,14 +267,12 @@ impl Line {
         if drafts.is_empty() {
             return Ok(());
         }
-        let mut seq = self.log.len();
+        let first = self.log.len();
+        let last = drafts.len() as u64 - 1;
         let mut prev = self.log.last_hash();
-        let mut more = drafts.len() as u64;
         let mut sealed = Vec::with_capacity(drafts.len());
-        for d in drafts {
-            more -= 1;
-            let r = Receipt::seal(seq, now, d.kind, &d.subject, d.body, more, prev)?;
-            seq += 1;
+        for (i, d) in (0..).zip(drafts) {
+            let r = Receipt::seal(first + i, now, d.kind, &d.subject, d.body, last - i, prev)?;
             prev = r.hash;
             sealed.push(r);
         }
@@ -349,15 +349,15 @@ impl Replayer {
 
     /// Applies the next receipt, whose chain links are already checked.
     pub(crate) fn push(&mut self, r: Receipt) -> Result<()> {
-        let line = match &mut self.line {
-            Some(line) => line,
-            None => {
-                let mut fresh = Line::empty(opened_config(&r)?);
-                if !self.keep_receipts {
-                    fresh.log = Log::external();
-                }
-                self.line.insert(fresh)
+        if self.line.is_none() {
+            let mut fresh = Line::empty(opened_config(&r)?);
+            if !self.keep_receipts {
+                fresh.log = Log::external();
             }
+            self.line = Some(fresh);
+        }
+        let Some(line) = self.line.as_mut() else {
+            return Ok(());
         };
         line.apply(&r)?;
         line.log.push(r);

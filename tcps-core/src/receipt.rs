@@ -54,6 +54,8 @@ pub struct Draft {
 
 impl Draft {
     /// A draft of `kind` about `subject`.
+    // Subjects are ids, which are `Copy`: taking them by value reads best.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn new(kind: &'static str, subject: impl ToString, body: Value) -> Self {
         Self {
             kind,
@@ -85,7 +87,7 @@ impl Receipt {
             hash: Digest::ZERO,
         };
         r.check_envelope()?;
-        r.body.validate(2).map_err(|e| prefix_body_pointer(e))?;
+        r.body.validate(2).map_err(prefix_body_pointer)?;
         let canonical = r.canonical_bytes();
         // The complete line adds `,"hash":"<64 hex>"`: 9 + 64 + 1 bytes.
         let size = canonical.len() + 74;

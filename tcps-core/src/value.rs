@@ -322,6 +322,7 @@ fn write_members<'a>(members: impl Iterator<Item = (&'a String, &'a Value)>, out
 
 /// Appends `s` as an RFC 8785 string literal.
 pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -336,7 +337,6 @@ pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
             b'\r' => b"\\r",
             0x00..=0x1f => {
                 out.extend_from_slice(&bytes[start..i]);
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[usize::from(b >> 4)]);
                 out.push(HEX[usize::from(b & 0xf)]);
@@ -510,7 +510,7 @@ pub fn parse_with_depth(
         max_depth,
     };
     p.skip_ws();
-    let value = p.value(1).map_err(|f| f.finish())?;
+    let value = p.value(1).map_err(Fault::finish)?;
     p.skip_ws();
     if p.pos != bytes.len() {
         return Err(ParseFailure::Syntax {
