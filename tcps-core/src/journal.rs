@@ -81,7 +81,7 @@ pub enum Durability {
     #[default]
     EveryAppend,
     /// Sync after an operation once this many receipts or more are
-    /// unsynced (at least 1; `Every(1)` equals `EveryAppend`).
+    /// unsynced; `Every(1)` equals `EveryAppend`, and so does `Every(0)`.
     Every(u64),
     /// Never sync by itself, only on [`Journal::commit`].
     Never,
@@ -1112,6 +1112,69 @@ fn check_line(bytes: &[u8]) -> std::result::Result<Checked, LineFault> {
     })
 }
 
+/// The bytes of a journal being read, through one buffer.
+struct Source<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Valid bytes in `buf`.
+    len: usize,
+    /// Start of the unread part of `buf`.
+    pos: usize,
+    /// File offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+}
+
+impl<R: Read> Source<R> {
+    /// File offset of the unread part.
+    fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.buf[self.pos..self.len]
+    }
+
+    /// Moves the unread part to the front and reads more after it,
+    /// growing the buffer for a line longer than it.
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buf.copy_within(self.pos..self.len, 0);
+        self.base += self.pos as u64;
+        self.len -= self.pos;
+        self.pos = 0;
+        if self.len == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.len..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.len += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether a complete line follows, reading ahead as needed.
+    fn has_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            if self.rest().contains(&b'\n') {
+                return Ok(true);
+            }
+            if self.eof {
+                return Ok(false);
+            }
+            self.fill()?;
+        }
+    }
+}
+
 /// What a whole scan found.
 struct Outcome {
     /// Where the valid part of the file ends (the cut point c).
@@ -1196,90 +1259,114 @@ impl<'p> Scan<'p> {
 
     /// Feeds every line of `reader` through the checks; returns the
     /// number of bytes read.
+    ///
+    /// Lines are checked in place in a large buffer. Whether a line is
+    /// the last one (6.4 step 2) matters only for a line that fails, so
+    /// only then does the reader look ahead for another line feed.
     fn run_reader(&mut self, reader: impl Read) -> Result<u64> {
-        let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
-        let mut held: Vec<u8> = Vec::with_capacity(1024);
-        let mut held_at: Option<u64> = None;
-        let mut next: Vec<u8> = Vec::with_capacity(1024);
-        let mut offset = 0u64;
+        let mut src = Source {
+            reader,
+            buf: vec![0; READ_BUFFER],
+            len: 0,
+            pos: 0,
+            base: 0,
+            eof: false,
+        };
         let mut told = 0u64;
         loop {
             if let Some(progress) = &mut self.progress
-                && offset >= told + (1 << 20)
+                && src.offset() >= told + (1 << 20)
             {
-                told = offset;
-                progress(offset, self.total);
+                told = src.offset();
+                progress(told, self.total);
             }
-            next.clear();
-            let n = reader
-                .read_until(b'\n', &mut next)
-                .map_err(|e| io_error(self.path, "open", &e))?;
-            if n == 0 || next.last() != Some(&b'\n') {
-                // End of file: `next` is the torn tail of step 1, if any;
-                // the held line is the last line of step 2.
-                self.tail_len = n as u64;
-                if let Some(at) = held_at {
-                    self.line(at, &held[..held.len() - 1], true)?;
+            let offset = src.offset();
+            if let Some(used) = self.fast_line(offset, src.rest())? {
+                src.pos += used;
+                continue;
+            }
+            let Some(i) = src.rest().iter().position(|&b| b == b'\n') else {
+                if src.eof {
+                    // Step 1: the bytes after the last line feed are torn.
+                    self.tail_len = src.rest().len() as u64;
+                    return Ok(src.offset() + self.tail_len);
                 }
-                return Ok(offset + n as u64);
+                src.fill().map_err(|e| io_error(self.path, "open", &e))?;
+                continue;
+            };
+            let Some(fault) = self.slow_line(offset, &src.rest()[..i])? else {
+                src.pos += i + 1;
+                continue;
+            };
+            let bytes = src.rest()[..i].to_vec();
+            src.pos += i + 1;
+            let last = !src
+                .has_line()
+                .map_err(|e| io_error(self.path, "open", &e))?;
+            if last && fault.is_torn(&bytes) {
+                // Step 2: a torn last line, then the torn tail after it.
+                self.torn_line = Some(offset);
+                self.tail_len = src.rest().len() as u64;
+                return Ok(src.offset() + self.tail_len);
             }
-            if let Some(at) = held_at {
-                self.line(at, &held[..held.len() - 1], false)?;
-            }
-            std::mem::swap(&mut held, &mut next);
-            held_at = Some(offset);
-            offset += n as u64;
+            return Err(fault.into_error(self.path, self.lines, offset));
         }
     }
 
-    /// Steps 2 to 4 for one complete line.
-    fn line(&mut self, offset: u64, bytes: &[u8], last: bool) -> Result<()> {
-        self.lines += 1;
+    /// A canonical line at the start of `rest`, followed by its line
+    /// feed, checked and taken; the bytes used, or `None` to let the
+    /// strict path decide.
+    fn fast_line(&mut self, offset: u64, rest: &[u8]) -> Result<Option<usize>> {
+        let Some((f, end)) = fast::read_prefix(rest) else {
+            return Ok(None);
+        };
+        if end > MAX_LINE_BYTES || rest.get(end) != Some(&b'\n') {
+            return Ok(None);
+        }
         let want_receipt = self.replay.is_some() && self.rejected.is_none();
-        if bytes.len() <= MAX_LINE_BYTES
-            && let Some(f) = fast::read(bytes)
-        {
-            let entry = ChainEntry {
+        let receipt = if want_receipt || f.seq == 0 {
+            // The body is canonical, so the strict reader takes it.
+            let Ok(body) = value::parse(f.body) else {
+                return Ok(None);
+            };
+            Some(Receipt {
                 seq: f.seq,
                 at: f.at,
-                kind: f.kind,
-                subject: f.subject,
+                kind: f.kind.to_owned(),
+                subject: f.subject.to_owned(),
+                body,
                 more: f.more,
                 prev: f.prev,
                 hash: f.hash,
-            };
-            let receipt = if want_receipt || f.seq == 0 {
-                // The body is canonical, so the strict reader takes it.
-                value::parse(f.body).ok().map(|body| Receipt {
-                    seq: f.seq,
-                    at: f.at,
-                    kind: f.kind.to_owned(),
-                    subject: f.subject.to_owned(),
-                    body,
-                    more: f.more,
-                    prev: f.prev,
-                    hash: f.hash,
-                })
-            } else {
-                None
-            };
-            if receipt.is_some() || !(want_receipt || f.seq == 0) {
-                self.cursor
-                    .step_entry(&entry, &f.leaf)
-                    .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
-                self.accept(offset, bytes.len(), f.seq, f.at, f.more, f.hash, receipt);
-                return Ok(());
-            }
-        }
+            })
+        } else {
+            None
+        };
+        self.lines += 1;
+        let entry = ChainEntry {
+            seq: f.seq,
+            at: f.at,
+            kind: f.kind,
+            subject: f.subject,
+            more: f.more,
+            prev: f.prev,
+            hash: f.hash,
+        };
+        self.cursor
+            .step_entry(&entry, &f.leaf)
+            .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
+        self.accept(offset, end, f.seq, f.at, f.more, f.hash, receipt);
+        Ok(Some(end + 1))
+    }
+
+    /// Steps 3 and 4 for a complete line the fast path did not take:
+    /// `Some` fault when the line fails step 3 (the caller decides
+    /// whether it is a torn last line).
+    fn slow_line(&mut self, offset: u64, bytes: &[u8]) -> Result<Option<LineFault>> {
+        self.lines += 1;
         let checked = match check_line(bytes) {
             Ok(c) => c,
-            Err(fault) => {
-                if last && fault.is_torn(bytes) {
-                    self.torn_line = Some(offset);
-                    return Ok(());
-                }
-                return Err(fault.into_error(self.path, self.lines, offset));
-            }
+            Err(fault) => return Ok(Some(fault)),
         };
         let r = checked.receipt;
         self.cursor
@@ -1287,7 +1374,7 @@ impl<'p> Scan<'p> {
             .map_err(|e| chain_corrupt(self.path, self.lines, offset, &e))?;
         let (seq, at, more, hash) = (r.seq, r.at, r.more, r.hash);
         self.accept(offset, bytes.len(), seq, at, more, hash, Some(r));
-        Ok(())
+        Ok(None)
     }
 
     /// Takes a checked line into the operation in progress.
@@ -1519,9 +1606,16 @@ mod fast {
         pos: usize,
     }
 
-    /// The line, if it is the canonical form of a valid receipt.
+    /// The line, if it is exactly the canonical form of a valid receipt.
+    #[cfg(test)]
     pub(super) fn read(bytes: &[u8]) -> Option<Line<'_>> {
-        let text = std::str::from_utf8(bytes).ok()?;
+        read_prefix(bytes)
+            .filter(|(_, end)| *end == bytes.len())
+            .map(|(line, _)| line)
+    }
+
+    /// The canonical line at the start of `bytes` and where it ends.
+    pub(super) fn read_prefix(bytes: &[u8]) -> Option<(Line<'_>, usize)> {
         let mut c = Cursor { b: bytes, pos: 0 };
         c.lit(b"{\"at\":")?;
         let at = c.int()?;
@@ -1537,7 +1631,7 @@ mod fast {
         c.lit(b"\"")?;
         let hash_end = c.pos;
         c.lit(b",\"kind\":\"")?;
-        let kind = c.plain(text)?;
+        let kind = c.plain()?;
         c.lit(b",\"more\":")?;
         let more = u64::try_from(c.int()?).ok()?;
         c.lit(b",\"prev\":\"")?;
@@ -1545,19 +1639,18 @@ mod fast {
         c.lit(b"\",\"seq\":")?;
         let seq = u64::try_from(c.int()?).ok()?;
         c.lit(b",\"subject\":\"")?;
-        let subject = c.plain(text)?;
+        let subject = c.plain()?;
         c.lit(b",\"v\":1}")?;
-        if c.pos != bytes.len() {
-            return None;
-        }
+        let end = c.pos;
+        std::str::from_utf8(&bytes[..end]).ok()?;
         if !valid_kind(kind) || !(subject == "line" || valid_subject(subject)) {
             return None;
         }
         let mut h = Sha256::new();
         h.update([0u8]);
         h.update(&bytes[..body_end]);
-        h.update(&bytes[hash_end..]);
-        Some(Line {
+        h.update(&bytes[hash_end..end]);
+        let line = Line {
             at,
             body: &bytes[body_start..body_end],
             hash,
@@ -1567,10 +1660,11 @@ mod fast {
             seq,
             subject,
             leaf: Digest(h.finalize().into()),
-        })
+        };
+        Some((line, end))
     }
 
-    impl Cursor<'_> {
+    impl<'a> Cursor<'a> {
         fn peek(&self) -> Option<u8> {
             self.b.get(self.pos).copied()
         }
@@ -1610,23 +1704,32 @@ mod fast {
         fn digest(&mut self) -> Option<Digest> {
             let hex = self.b.get(self.pos..self.pos + 64)?;
             let mut out = [0u8; 32];
-            for (i, pair) in hex.chunks_exact(2).enumerate() {
-                out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+            let mut bad = 0u8;
+            for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+                let (hi, lo) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+                bad |= hi | lo;
+                *o = (hi << 4) | lo;
+            }
+            if bad & 0xf0 != 0 {
+                return None;
             }
             self.pos += 64;
             Some(Digest(out))
         }
 
-        /// A string without escapes, ended by `"`, as text.
-        fn plain<'t>(&mut self, text: &'t str) -> Option<&'t str> {
+        /// A short ASCII string without escapes, ended by `"`.
+        fn plain(&mut self) -> Option<&'a str> {
             let start = self.pos;
-            let len = self.b[start..].iter().position(|&b| b == b'"')?;
-            let s = text.get(start..start + len)?;
-            if s.bytes().any(|b| b == b'\\' || b < 0x20) {
+            let len = self.b[start..].iter().take(65).position(|&b| b == b'"')?;
+            let bytes = &self.b[start..start + len];
+            if bytes
+                .iter()
+                .any(|&b| b == b'\\' || !(0x20..0x7f).contains(&b))
+            {
                 return None;
             }
             self.pos += len + 1;
-            Some(s)
+            std::str::from_utf8(bytes).ok()
         }
 
         /// One canonical value at nesting level `depth`.
@@ -1715,6 +1818,7 @@ mod fast {
             let start = self.pos;
             let mut simple = true;
             loop {
+                self.skip_plain_words();
                 let b = self.peek()?;
                 match b {
                     b'"' => {
@@ -1753,6 +1857,45 @@ mod fast {
             }
         }
     }
+
+    impl Cursor<'_> {
+        /// Skips whole 8-byte words of printable ASCII other than `"`
+        /// and `\\`, the bulk of every string.
+        fn skip_plain_words(&mut self) {
+            const ONES: u64 = 0x0101_0101_0101_0101;
+            const HIGH: u64 = 0x8080_8080_8080_8080;
+            while let Some(word) = self.b.get(self.pos..self.pos + 8) {
+                let Ok(word) = <[u8; 8]>::try_from(word) else {
+                    return;
+                };
+                let x = u64::from_le_bytes(word);
+                let quote = x ^ (ONES * u64::from(b'"'));
+                let slash = x ^ (ONES * u64::from(b'\\'));
+                let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+                let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+                if zero(quote) | zero(slash) | control | (x & HIGH) != 0 {
+                    return;
+                }
+                self.pos += 8;
+            }
+        }
+    }
+
+    /// Lowercase hex digits and their values; 0xff for any other byte.
+    const HEX: [u8; 256] = {
+        let mut table = [0xffu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            table[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            table[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        table
+    };
 
     /// A lowercase hex digit.
     fn nibble(b: u8) -> Option<u8> {

@@ -303,3 +303,35 @@ fn example_42_a_second_writer_fails_at_once_and_a_reader_still_opens() {
     drop(first);
     assert!(JournalFile::open(&path).is_ok());
 }
+
+#[test]
+fn example_2_a_two_receipt_operation_is_one_write_of_648_bytes_at_offset_1463() {
+    let (_dir, path) = temp_journal();
+    let log = demo();
+    write(&path, &lines(&log[..4]).concat());
+    let mut journal = JournalFile::open(&path).unwrap();
+    let start = journal.end();
+
+    journal.append(&log[4..6]).unwrap();
+
+    assert_eq!(start, 1463);
+    assert_eq!(journal.end() - start, 648);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[1463..], &lines(&log[4..6]).concat()[..]);
+    assert_eq!((log[4].more, log[5].more, log[4].at), (1, 0, log[5].at));
+}
+
+#[test]
+fn an_append_that_leaves_an_operation_open_or_breaks_the_chain_writes_nothing() {
+    let (_dir, path) = temp_journal();
+    let log = demo();
+    write(&path, &lines(&log[..4]).concat());
+    let mut journal = JournalFile::open(&path).unwrap();
+
+    let open_ended = journal.append(&log[4..5]).unwrap_err();
+    let gap = journal.append(&log[5..6]).unwrap_err();
+
+    assert_eq!(open_ended.name(), "chain_broken");
+    assert_eq!(gap.name(), "chain_broken");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 1463);
+}
