@@ -6,8 +6,8 @@ mod kaizen_common;
 use kaizen_common::{
     H, K0, NOW, Plan, date, fixture_config, fixture_k, k, plan_k, raise_manual, resolve, week,
 };
-use tcps_core::journal::{Durability, Journal, JournalOptions};
 use tcps_core::id::SkuId;
+use tcps_core::journal::{Durability, Journal, JournalOptions};
 use tcps_core::kaizen::{
     self, Direction, KaizenConfig, Metric, Priority, Snapshot, WasteType, WeeklyReport,
 };
@@ -509,4 +509,38 @@ fn a_journaled_line_reports_the_same_from_its_facts_alone() {
 
     assert!(!reopened.log().keeps_receipts());
     assert_eq!(report, report_k());
+}
+
+#[test]
+fn queries_answer_for_any_window_and_any_now() {
+    use proptest::prelude::{ProptestConfig, any, prop_assert, prop_assert_eq};
+    use proptest::test_runner::TestRunner;
+    let line = fixture_k();
+    let mut runner = TestRunner::new(ProptestConfig::with_cases(48));
+    let inputs = (-4000i64..4000, 1i64..=400, any::<i64>());
+    for now in [i64::MIN, -1, 0, NOW, i64::MAX] {
+        let report = kaizen::weekly_report(&line, date("2026-01-25"), now).unwrap();
+        assert_eq!(report.tps.lead_time.count, 5);
+    }
+
+    let result = runner.run(&inputs, |(offset, days, now)| {
+        let from = tcps_core::kaizen::Date::from_day(date("2026-01-19").day() + offset);
+        let to = from.add_days(days - 1);
+        let window = tcps_core::kaizen::Window::days(from, to).unwrap();
+
+        let tps = kaizen::tps(&line, &window, now);
+        let dora = kaizen::dora(&line, &window, now);
+        let flow = kaizen::flow(&line, &window, now);
+        let waste = kaizen::waste(&line, &window);
+        let report = kaizen::report(&line, from, to, now).unwrap();
+
+        prop_assert!(tps.lead_time.count <= 5);
+        prop_assert!(dora.deployment_frequency.rate.count <= 5);
+        prop_assert_eq!(flow.wip_series.len() as i64, days);
+        prop_assert!(waste.len() <= 9);
+        prop_assert!(!kaizen::render_html(&report).contains("<script"));
+        Ok(())
+    });
+
+    assert!(result.is_ok(), "{result:?}");
 }

@@ -214,7 +214,7 @@ fn ages(state: &KaizenState, now: Timestamp) -> Vec<WorkItemAge> {
                 work_order: WorkOrderId(w.id),
                 bucket: super::tps::bucket_name(w.bucket).to_owned(),
                 started_at: started,
-                age_ms: now - started,
+                age_ms: now.saturating_sub(started),
                 age_days: Date::of(now).day() - Date::of(started).day() + 1,
             })
         })
