@@ -293,3 +293,43 @@ fn metrics_are_the_report_subset() {
     assert_eq!(metrics.queue_depth, report.queue_depth);
     assert_eq!(metrics.lead_time.p50_ms, Some(H));
 }
+
+#[test]
+fn top_open_keeps_ten_by_priority_then_creation_then_id() {
+    let mut line = quick_line();
+    let mut config = line.config().clone();
+    config.flow.buckets.cost.wip_limit = Some(20);
+    line.change_config(config, "room", T0).unwrap();
+    let ids: Vec<WorkOrderId> = (0..12u8)
+        .map(|i| {
+            new_wo(
+                &mut line,
+                Bucket::Cost,
+                1 + i % 4,
+                T0 + i64::from(i / 3) * MIN,
+            )
+        })
+        .collect();
+    line.cancel(ids[11], "dropped", T0 + H).unwrap();
+    line.start(ids[3], T0 + H).unwrap();
+
+    let report = line.report("2026-01-26", "2026-01-26", T0 + H).unwrap();
+
+    let top: Vec<(u8, i64, WorkOrderId)> = report
+        .top_open
+        .iter()
+        .map(|t| (t.priority, t.created_at, t.id))
+        .collect();
+    let mut want: Vec<(u8, i64, WorkOrderId)> = ids[..11]
+        .iter()
+        .map(|id| {
+            let w = line.work_order(*id).unwrap();
+            (w.priority, w.created_at, w.id)
+        })
+        .collect();
+    want.sort_by_key(|(p, at, id)| (std::cmp::Reverse(*p), *at, *id));
+    want.truncate(10);
+    assert_eq!(top, want);
+    assert_eq!(report.cancelled, 1);
+    assert_eq!(report.created.by_status.in_progress, 1);
+}

@@ -655,3 +655,67 @@ fn resolving_a_work_order_without_dependents_still_records_the_decision() {
         ("[]".into(), "[]".into())
     );
 }
+
+/// The receipts of `line` with the last one replaced by `kind`/`body`,
+/// sealed again so the chain holds.
+fn resealed(
+    line: &tcps_core::Line,
+    kind: &str,
+    subject: &str,
+    body: Value,
+) -> Vec<tcps_core::Receipt> {
+    let mut receipts = all_receipts(line);
+    let last = receipts.pop().unwrap();
+    let r = tcps_core::Receipt::seal(last.seq, last.at, kind, subject, body, 0, last.prev).unwrap();
+    receipts.push(r);
+    receipts
+}
+
+#[test]
+fn replay_refuses_a_body_with_a_renamed_member() {
+    let mut line = line();
+    new_wo(&mut line, Bucket::Cost, 5, T0);
+    let Value::Object(mut body) = last(&line).body else {
+        panic!("an object body")
+    };
+    let position = body.remove("queue_position").unwrap();
+    body.insert("position".into(), position);
+
+    let replayed = tcps_core::Line::replay(resealed(
+        &line,
+        "work_order.created",
+        "WO-000001",
+        Value::Object(body),
+    ));
+
+    let (seq, error) = replayed.err().unwrap();
+    assert_eq!(seq, 1);
+    assert!(
+        matches!(error, Error::InvalidReceipt { ref member, .. } if member == "body/queue_position"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn replay_refuses_a_start_the_state_does_not_permit() {
+    let mut line = line();
+    let id = new_wo(&mut line, Bucket::Cost, 5, T0);
+    line.start(id, T0).unwrap();
+    let started = last(&line);
+    let mut receipts = all_receipts(&line);
+    let again = tcps_core::Receipt::seal(
+        started.seq + 1,
+        T0,
+        "work_order.started",
+        "WO-000001",
+        started.body.clone(),
+        0,
+        started.hash,
+    )
+    .unwrap();
+    receipts.push(again);
+
+    let replayed = tcps_core::Line::replay(receipts);
+
+    assert_eq!(replayed.err().map(|(seq, _)| seq), Some(started.seq + 1));
+}

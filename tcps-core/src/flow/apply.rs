@@ -134,7 +134,13 @@ fn created(line: &mut Line, r: &Receipt) -> Result<()> {
     if let (Some(s), Some(d)) = (sla_ms, sla_deadline) {
         flow.sla.insert(s, d, id, true);
     }
-    flow.work_orders.push(wo);
+    flow.briefs.push(super::state::Brief {
+        created_at: wo.created_at,
+        status: wo.status,
+        bucket,
+        priority,
+    });
+    flow.work_orders.push(Box::new(wo));
     Ok(())
 }
 
@@ -196,6 +202,7 @@ fn started(line: &mut Line, r: &Receipt) -> Result<()> {
     let id = wo_of(line, &b, "work_order")?;
     b.subject_is(&id.to_string())?;
     let bucket: Bucket = b.parse("bucket")?;
+    let priority: u8 = b.uint("priority")?;
     let expedited = b.bool("expedited")?;
     b.bool("soft_breach")?;
     b.opt_uint::<u32>("wip_limit")?;
@@ -221,13 +228,13 @@ fn started(line: &mut Line, r: &Receipt) -> Result<()> {
     let Some(w) = flow.wo_mut(id) else {
         return Err(b.refuse("unknown work order"));
     };
-    if w.status != Status::Queued || w.bucket != bucket {
-        return Err(b.refuse("only a queued work order of that bucket starts"));
+    if w.status != Status::Queued || w.bucket != bucket || w.priority != priority {
+        return Err(b.refuse("only a queued work order of that bucket and priority starts"));
     }
-    let (key, priority) = (w.queue_key, w.priority);
-    w.status = Status::InProgress;
+    let key = w.queue_key;
     w.started_at = Some(r.at);
     w.expedited = expedited;
+    flow.set_status(id, Status::InProgress);
     flow.queues[bucket].remove(key, priority);
     flow.wip[bucket] += 1;
     flow.expedite_in_use += u32::from(expedited);
@@ -313,16 +320,21 @@ fn completed(line: &mut Line, r: &Receipt) -> Result<()> {
     if w.status != Status::InProgress {
         return Err(b.refuse("only an in-progress work order completes"));
     }
-    let (bucket, expedited) = (w.bucket, w.expedited);
+    let (bucket, expedited, created_at) = (w.bucket, w.expedited, w.created_at);
 
     let flow = &mut line.flow;
     flow.forget_open(id);
     if let Some(w) = flow.wo_mut(id) {
-        w.status = Status::Completed;
         w.completed_at = Some(r.at);
         w.sku_id = Some(sku);
         w.sla_outcome = outcome;
     }
+    flow.set_status(id, Status::Completed);
+    flow.completions.push(super::state::Completion {
+        at: r.at,
+        lead_time_ms: r.at - created_at,
+        outcome,
+    });
     release_slot(flow, bucket, expedited);
     for x in unblocked {
         set_blocked(flow, x, false);
@@ -340,15 +352,18 @@ fn release_slot(flow: &mut super::state::FlowState, bucket: Bucket, expedited: b
 /// Turns a queued work order `blocked` or a blocked one `queued`; it
 /// keeps its place in its queue.
 fn set_blocked(flow: &mut super::state::FlowState, id: WorkOrderId, blocked: bool) {
-    let Some(w) = flow.wo_mut(id) else {
+    let Some(w) = flow.wo(id) else {
         return;
     };
-    w.status = if blocked {
-        Status::Blocked
-    } else {
-        Status::Queued
-    };
     let (bucket, key) = (w.bucket, w.queue_key);
+    flow.set_status(
+        id,
+        if blocked {
+            Status::Blocked
+        } else {
+            Status::Queued
+        },
+    );
     flow.queues[bucket].set_queued(key, !blocked);
 }
 
@@ -373,10 +388,11 @@ fn cancelled(line: &mut Line, r: &Receipt) -> Result<()> {
         _ => flow.queues[bucket].remove(key, priority),
     }
     if let Some(w) = flow.wo_mut(id) {
-        w.status = Status::Cancelled;
         w.cancelled_at = Some(r.at);
         w.cancel_reason = Some(reason);
     }
+    flow.set_status(id, Status::Cancelled);
+    flow.cancellations.push(r.at);
     Ok(())
 }
 

@@ -14,12 +14,32 @@
 //! # Choices where flow.md is silent
 //!
 //! - Lookups (`work_order`, `sku`) return `not_found` for an unknown id,
-//!   as flow.md 13.3 says.
-//! - `WorkOrderView::receipts` scans the log: it is a view for people,
-//!   not a hot path, and keeping a per-work-order index of every receipt
-//!   of every module would cost memory on every open work order.
-//! - `queue_position` in a view walks the queue up to the entry; the
-//!   position in `work_order.created` comes from the queue's counts.
+//!   as flow.md 13.3 says; `work_orders` and `skus` list by filter.
+//! - `WorkOrderView::receipts` scans the log (a journaled line reads its
+//!   file back): it is a view for people, and an index of every receipt
+//!   that names a work order would cost memory on every open one.
+//! - `queue_position` in a view counts the entries before it; the
+//!   position in `work_order.created` comes from per-priority counts.
+//! - `report` and `metrics` take `now` as flow.md 13.2 writes them; the
+//!   figures "as of now" are the line's current state, so a `now` in the
+//!   past does not roll the state back.
+//! - [`level`] weighs buckets by the default weights of flow.md 3.1 (its
+//!   worked example F-51 does); [`Line::level`] by the line's own.
+//! - [`signals_from_osv`] reads `summary` and `details` with `serde_json`
+//!   (OSV records may hold floats the receipt reader refuses); a record
+//!   nested deeper than its 128 levels keeps its id as description.
+//!   [`Signal::from_osv`] alone has no text and uses the id.
+//! - An item of GitHub JSON without `html_url` fails the whole call with
+//!   `missing_field {items[i].html_url}`; the CLI reports each refused
+//!   signal of a file and goes on with the next.
+//!
+//! # Indexes
+//!
+//! Queues are ordered maps keyed by an order key (see `queue`), so `next`
+//! reads six heads in logarithmic time; deadlines are kept per SLA length
+//! so breach and warning scans read only what they report; reports read
+//! 16-byte briefs per work order and the completion and cancellation
+//! logs, which are in time order because receipts are.
 
 mod apply;
 mod config;

@@ -81,10 +81,13 @@ impl Anchors {
 }
 
 /// One bucket's queue: its `queued` and `blocked` work orders in order.
+///
+/// Queued and blocked entries live in two maps with keys from one order,
+/// so the head is the first queued key and each entry is stored once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct BucketQueue {
-    entries: BTreeMap<QueueKey, WorkOrderId>,
-    queued: BTreeSet<QueueKey>,
+    queued: BTreeMap<QueueKey, WorkOrderId>,
+    blocked: BTreeMap<QueueKey, WorkOrderId>,
     /// Counts by priority while the queue has no anchors.
     counts: Counts,
     anchors: Option<Box<Anchors>>,
@@ -93,12 +96,12 @@ pub(crate) struct BucketQueue {
 impl BucketQueue {
     /// Number of entries, queued and blocked.
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.queued.len() + self.blocked.len()
     }
 
     /// Whether the queue has no entry.
     pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.queued.is_empty() && self.blocked.is_empty()
     }
 
     /// Number of `queued` entries.
@@ -108,13 +111,22 @@ impl BucketQueue {
 
     /// The first `queued` entry.
     pub(crate) fn head(&self) -> Option<WorkOrderId> {
-        let k = self.queued.first()?;
-        self.entries.get(k).copied()
+        self.queued.first_key_value().map(|(_, id)| *id)
     }
 
-    /// The entries in queue order.
+    /// The entries in queue order: the two maps merged by key.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (QueueKey, WorkOrderId)> + '_ {
-        self.entries.iter().map(|(k, id)| (*k, *id))
+        let mut a = self.queued.iter().peekable();
+        let mut b = self.blocked.iter().peekable();
+        std::iter::from_fn(move || {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some((ka, _)), Some((kb, _))) => ka < kb,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let (k, id) = if take_a { a.next()? } else { b.next()? };
+            Some((*k, *id))
+        })
     }
 
     /// Where a new entry of `priority` would go: its key and its 1-based
@@ -142,8 +154,7 @@ impl BucketQueue {
     /// Inserts a `queued` entry at the key [`BucketQueue::slot`] gave.
     pub(crate) fn insert(&mut self, k: QueueKey, id: WorkOrderId, priority: u8) {
         let p = usize::from(priority.min(10));
-        self.entries.insert(k, id);
-        self.queued.insert(k);
+        self.queued.insert(k, id);
         match &mut self.anchors {
             None => self.counts[p] += 1,
             Some(a) => {
@@ -158,10 +169,9 @@ impl BucketQueue {
     /// Removes an entry.
     pub(crate) fn remove(&mut self, k: QueueKey, priority: u8) {
         let p = usize::from(priority.min(10));
-        if self.entries.remove(&k).is_none() {
+        if self.queued.remove(&k).is_none() && self.blocked.remove(&k).is_none() {
             return;
         }
-        self.queued.remove(&k);
         match &mut self.anchors {
             None => self.counts[p] = self.counts[p].saturating_sub(1),
             Some(a) => {
@@ -178,25 +188,28 @@ impl BucketQueue {
                 }
             }
         }
-        if self.entries.is_empty() {
+        if self.is_empty() {
             *self = Self::default();
         }
     }
 
     /// Marks an entry `queued` (true) or `blocked` (false).
     pub(crate) fn set_queued(&mut self, k: QueueKey, queued: bool) {
-        if queued {
-            self.queued.insert(k);
+        let (from, to) = if queued {
+            (&mut self.blocked, &mut self.queued)
         } else {
-            self.queued.remove(&k);
+            (&mut self.queued, &mut self.blocked)
+        };
+        if let Some(id) = from.remove(&k) {
+            to.insert(k, id);
         }
     }
 
     /// The 1-based position of an entry (walks the entries before it).
     pub(crate) fn position(&self, k: QueueKey) -> Option<u32> {
-        self.entries
-            .contains_key(&k)
-            .then(|| self.entries.range(..k).count() as u32 + 1)
+        let present = self.queued.contains_key(&k) || self.blocked.contains_key(&k);
+        let before = self.queued.range(..k).count() + self.blocked.range(..k).count();
+        present.then_some(before as u32 + 1)
     }
 
     /// Replaces the order: `order` lists every entry with its priority
@@ -209,14 +222,15 @@ impl BucketQueue {
             gaps: BTreeMap::new(),
             by_priority: vec![BTreeSet::new(); 11],
         };
-        let mut entries = BTreeMap::new();
-        let mut queued = BTreeSet::new();
+        let mut queued = BTreeMap::new();
+        let mut blocked = BTreeMap::new();
         let mut keys = Vec::with_capacity(order.len());
         for (i, (id, priority, is_queued)) in order.iter().enumerate() {
             let k = key(i as u64 + 1, ANCHOR, 0);
-            entries.insert(k, *id);
             if *is_queued {
-                queued.insert(k);
+                queued.insert(k, *id);
+            } else {
+                blocked.insert(k, *id);
             }
             a.add(i as u64 + 1, 1);
             a.by_priority[usize::from((*priority).min(10))].insert(k);
@@ -226,8 +240,8 @@ impl BucketQueue {
             Self::default()
         } else {
             Self {
-                entries,
                 queued,
+                blocked,
                 counts: [0; 11],
                 anchors: Some(Box::new(a)),
             }

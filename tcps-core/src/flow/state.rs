@@ -8,15 +8,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::queue::BucketQueue;
-use super::types::{Bucket, PerBucket, Status};
+use super::types::{Bucket, PerBucket, SlaOutcome, Status};
 use super::work_order::{Sku, WorkOrder};
 use crate::id::{SkuId, WorkOrderId};
 
 /// The flow part of a line's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowState {
-    /// Work orders; `WO-n` at index `n - 1`.
-    pub(crate) work_orders: Vec<WorkOrder>,
+    /// Work orders; `WO-n` at index `n - 1`. Boxed, so the vector holds
+    /// a pointer per work order: growing it moves 8 bytes each and its
+    /// spare capacity stays small.
+    pub(crate) work_orders: Vec<Box<WorkOrder>>,
+    /// Per work order, what reports read, in id order (16 bytes each),
+    /// so a report scans this and not the records.
+    pub(crate) briefs: Vec<Brief>,
+    /// Completions in the order they happened (so by time).
+    pub(crate) completions: Vec<Completion>,
+    /// Cancellation times in the order they happened.
+    pub(crate) cancellations: Vec<i64>,
     /// SKUs; `SKU-n` at index `n - 1`.
     pub(crate) skus: Vec<Sku>,
     /// One queue per bucket.
@@ -41,6 +50,9 @@ impl Default for FlowState {
     fn default() -> Self {
         Self {
             work_orders: Vec::new(),
+            briefs: Vec::new(),
+            completions: Vec::new(),
+            cancellations: Vec::new(),
             skus: Vec::new(),
             queues: PerBucket::default(),
             wip: PerBucket::default(),
@@ -55,16 +67,27 @@ impl Default for FlowState {
 }
 
 impl FlowState {
+    /// Sets the status of a work order in its record and its brief.
+    pub(crate) fn set_status(&mut self, id: WorkOrderId, status: Status) {
+        let Some(i) = id.0.checked_sub(1).and_then(|i| usize::try_from(i).ok()) else {
+            return;
+        };
+        if let (Some(w), Some(b)) = (self.work_orders.get_mut(i), self.briefs.get_mut(i)) {
+            w.status = status;
+            b.status = status;
+        }
+    }
+
     /// The work order with this id.
     pub(crate) fn wo(&self, id: WorkOrderId) -> Option<&WorkOrder> {
         let i = usize::try_from(id.0.checked_sub(1)?).ok()?;
-        self.work_orders.get(i)
+        self.work_orders.get(i).map(|w| &**w)
     }
 
     /// The work order with this id, mutably.
     pub(crate) fn wo_mut(&mut self, id: WorkOrderId) -> Option<&mut WorkOrder> {
         let i = usize::try_from(id.0.checked_sub(1)?).ok()?;
-        self.work_orders.get_mut(i)
+        self.work_orders.get_mut(i).map(|w| &mut **w)
     }
 
     /// The SKU with this id.
@@ -121,6 +144,23 @@ impl FlowState {
             self.sla.remove(s, d, id);
         }
     }
+}
+
+/// What a report reads of a work order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Brief {
+    pub(crate) created_at: i64,
+    pub(crate) status: Status,
+    pub(crate) bucket: Bucket,
+    pub(crate) priority: u8,
+}
+
+/// One completion, for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Completion {
+    pub(crate) at: i64,
+    pub(crate) lead_time_ms: i64,
+    pub(crate) outcome: Option<SlaOutcome>,
 }
 
 /// Dependency edges: `x depends on y`, both directions, in the order

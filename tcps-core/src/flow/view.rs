@@ -229,6 +229,7 @@ impl Line {
         self.flow
             .work_orders
             .iter()
+            .map(|w| &**w)
             .filter(|w| filter.status.is_none_or(|s| w.status == s))
             .filter(|w| filter.bucket.is_none_or(|b| w.bucket == b))
             .collect()
@@ -295,39 +296,44 @@ impl Line {
     /// at `now` (flow.md 13.2).
     pub fn report(&self, from: &str, to: &str, now: Timestamp) -> Result<FlowReport> {
         let (start, end, period) = range(from, to)?;
-        let first = self
-            .flow
-            .work_orders
-            .partition_point(|w| w.created_at < start);
-        let last = self
-            .flow
-            .work_orders
-            .partition_point(|w| w.created_at < end);
+        let briefs = &self.flow.briefs;
+        let first = briefs.partition_point(|b| b.created_at < start);
+        let last = briefs.partition_point(|b| b.created_at < end);
         let mut created = CreatedCounts {
             total: 0,
             by_bucket: PerBucket::default(),
             by_status: StatusCounts::default(),
         };
-        for w in self.flow.work_orders.get(first..last).unwrap_or_default() {
+        for b in briefs.get(first..last).unwrap_or_default() {
             created.total += 1;
-            created.by_bucket[w.bucket] += 1;
-            created.by_status.add(w.status);
+            created.by_bucket[b.bucket] += 1;
+            created.by_status.add(b.status);
         }
-        let cancelled = self
-            .flow
-            .work_orders
-            .iter()
-            .filter(|w| w.cancelled_at.is_some_and(|t| (start..end).contains(&t)))
-            .count() as u64;
+        let times = &self.flow.cancellations;
+        let cancelled =
+            (times.partition_point(|t| *t < end) - times.partition_point(|t| *t < start)) as u64;
         let m = self.metrics_in(start, end, period.days);
-        let mut top: Vec<&WorkOrder> = Vec::with_capacity(11);
-        let rank = |w: &WorkOrder| (std::cmp::Reverse(w.priority), w.created_at, w.id);
-        for w in self.flow.work_orders.iter().filter(|w| w.status.is_open()) {
-            if top.len() == 10 && top.last().is_some_and(|l| rank(l) < rank(w)) {
+
+        let mut top: Vec<(std::cmp::Reverse<u8>, i64, WorkOrderId, Bucket, Status)> =
+            Vec::with_capacity(11);
+        for (i, b) in briefs.iter().enumerate() {
+            if !b.status.is_open() {
                 continue;
             }
-            let at = top.partition_point(|t| rank(t) < rank(w));
-            top.insert(at, w);
+            let entry = (
+                std::cmp::Reverse(b.priority),
+                b.created_at,
+                WorkOrderId(i as u64 + 1),
+                b.bucket,
+                b.status,
+            );
+            let rank =
+                |t: &(std::cmp::Reverse<u8>, i64, WorkOrderId, Bucket, Status)| (t.0, t.1, t.2);
+            if top.len() == 10 && top.last().is_some_and(|l| rank(l) <= rank(&entry)) {
+                continue;
+            }
+            let at = top.partition_point(|t| rank(t) < rank(&entry));
+            top.insert(at, entry);
             top.truncate(10);
         }
         let _ = now;
@@ -341,12 +347,12 @@ impl Line {
             sla_attainment: m.sla_attainment,
             top_open: top
                 .iter()
-                .map(|w| TopOpen {
-                    id: w.id,
-                    bucket: w.bucket,
-                    priority: w.priority,
-                    status: w.status,
-                    created_at: w.created_at,
+                .map(|(priority, created_at, id, bucket, status)| TopOpen {
+                    id: *id,
+                    bucket: *bucket,
+                    priority: priority.0,
+                    status: *status,
+                    created_at: *created_at,
                 })
                 .collect(),
             wip_now: m.wip_now,
@@ -362,19 +368,19 @@ impl Line {
     }
 
     fn metrics_in(&self, start: Timestamp, end: Timestamp, days: i64) -> FlowMetrics {
-        let mut leads = Vec::new();
-        let (mut met, mut missed) = (0u64, 0u64);
-        for w in &self.flow.work_orders {
-            let Some(done) = w.completed_at.filter(|t| (start..end).contains(t)) else {
-                continue;
-            };
-            leads.push(done - w.created_at);
-            match w.sla_outcome {
-                Some(SlaOutcome::Met) => met += 1,
-                Some(SlaOutcome::Missed) => missed += 1,
-                None => {}
-            }
-        }
+        let done = &self.flow.completions;
+        let first = done.partition_point(|c| c.at < start);
+        let last = done.partition_point(|c| c.at < end);
+        let in_range = done.get(first..last).unwrap_or_default();
+        let mut leads: Vec<i64> = in_range.iter().map(|c| c.lead_time_ms).collect();
+        let met = in_range
+            .iter()
+            .filter(|c| c.outcome == Some(SlaOutcome::Met))
+            .count() as u64;
+        let missed = in_range
+            .iter()
+            .filter(|c| c.outcome == Some(SlaOutcome::Missed))
+            .count() as u64;
         leads.sort_unstable();
         let count = leads.len() as u64;
         let sum: i128 = leads.iter().map(|l| i128::from(*l)).sum();
