@@ -93,7 +93,7 @@ fn cycle(c: &mut Criterion) {
         let cycles = 100_000;
         if let Some(ns) = cycle_cpu_ns(cycles, &request, &resolution) {
             let per_cycle = ns as f64 / cycles as f64;
-            println!(
+            eprintln!(
                 "cpu-time andon/cycle: {:.2} us per cycle, {:.0} cycles per second",
                 per_cycle / 1000.0,
                 1e9 / per_cycle
@@ -168,7 +168,7 @@ fn can_proceed(c: &mut Criterion) {
             );
         });
         if let (Some(free_ns), Some(covered_ns)) = (free_ns, covered_ns) {
-            println!(
+            eprintln!(
                 "cpu-time andon/can_proceed_10k: {free_ns:.0} ns (free SKU), \
                  {covered_ns:.0} ns (covered SKU) per call"
             );

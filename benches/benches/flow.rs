@@ -239,7 +239,7 @@ fn sla_line() -> Line {
     let line = queued_line(fast_config(), 100_000, 1_000);
     let now = T0 + 100_000 * 1_000;
     let (breaches, warnings) = (line.sla_breaches(now), line.sla_warnings(now, None));
-    println!(
+    eprintln!(
         "sla scan finds {} breaches and {} warnings",
         breaches.len(),
         warnings.len()
@@ -346,7 +346,7 @@ fn memory() {
     let text = HELD.load(Ordering::Relaxed) - held;
     drop(copies);
     let per = |bytes: isize| bytes as f64 / N as f64;
-    println!(
+    eprintln!(
         "memory per open work order: {:.0} bytes held, {:.0} of them the log's tree, \
          {:.0} text; {:.0} bytes beyond text and log (target <= 512)",
         per(grown),

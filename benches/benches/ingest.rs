@@ -66,7 +66,10 @@ fn junit_input() -> Vec<u8> {
     let mut case = 0u64;
     let mut suite = 0u64;
     while out.len() < TARGET_BYTES {
-        let _ = writeln!(out, "  <testsuite name=\"pkg.Suite{suite}\" tests=\"250\" time=\"12.5\">");
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"pkg.Suite{suite}\" tests=\"250\" time=\"12.5\">"
+        );
         for _ in 0..250 {
             let _ = write!(
                 out,
@@ -207,7 +210,11 @@ fn report_cpu_throughput(name: &str, input: &[u8], runs: u32, mut parse: impl Fn
     };
     let seconds = (end - start) as f64 / 1e9;
     let mb = input.len() as f64 * f64::from(runs) / 1_048_576.0;
-    eprintln!("cpu-time {name}: {:.0} MiB/s over {runs} runs ({:.1} ms of CPU per run)", mb / seconds, seconds * 1000.0 / f64::from(runs));
+    eprintln!(
+        "cpu-time {name}: {:.0} MiB/s over {runs} runs ({:.1} ms of CPU per run)",
+        mb / seconds,
+        seconds * 1000.0 / f64::from(runs)
+    );
 }
 
 fn ingest_benches(c: &mut Criterion) {

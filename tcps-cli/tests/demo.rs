@@ -54,13 +54,19 @@ fn the_demo_stops_a_sku_with_an_andon_and_later_publishes_it() {
     };
 
     assert_eq!(kinds[0], ("line.opened", "line"));
-    assert_eq!(kinds.iter().filter(|k| k.0 == "work_order.created").count(), 4);
+    assert_eq!(
+        kinds.iter().filter(|k| k.0 == "work_order.created").count(),
+        4
+    );
     assert_eq!(kinds.iter().filter(|k| k.0 == "sku.published").count(), 2);
     let raised = position("andon.raised", "ANDON-000001");
     let resolved = position("andon.resolved", "ANDON-000001");
     let published = position("sku.published", "SKU-000002");
     assert!(raised < resolved && resolved < published);
-    assert_eq!(log[raised].field("sku").and_then(|v| v.as_str()), Some("SKU-000002"));
+    assert_eq!(
+        log[raised].field("sku").and_then(|v| v.as_str()),
+        Some("SKU-000002")
+    );
     // The andon is raised in the same operation as the failed evaluation.
     assert_eq!(log[raised - 1].kind, "gate.evaluated");
     assert_eq!(log[raised - 1].more, 1);
@@ -104,7 +110,11 @@ fn tcps_verify_passes_on_the_demo_journal() {
 
     let out = tcps(&["--journal", path.to_str().unwrap(), "verify"]);
 
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The 1-based line at which a check of these bytes fails, if it does.
@@ -154,7 +164,13 @@ fn tcps_verify_names_the_changed_line() {
     let path = demo_journal(dir.path());
     let bytes = std::fs::read(&path).unwrap();
     let starts: Vec<usize> = std::iter::once(0)
-        .chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+        .chain(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
         .filter(|i| *i < bytes.len())
         .collect();
 
@@ -186,5 +202,8 @@ fn a_journal_opened_by_the_evidence_layer_matches_the_line() {
     let line = Line::replay(receipts(&path)).unwrap();
 
     assert_eq!(file.len(), line.len());
-    assert_eq!(file.tree_head(file.len()).unwrap(), line.tree_head(line.len()).unwrap());
+    assert_eq!(
+        file.tree_head(file.len()).unwrap(),
+        line.tree_head(line.len()).unwrap()
+    );
 }

@@ -127,17 +127,14 @@ pub(crate) fn build(
     checkpoint: Option<&[u8]>,
 ) -> Result<ProofBundle> {
     let tree = source.tree();
-    let (size, text) = match checkpoint {
-        Some(text) => {
-            let note = SignedCheckpoint::parse(text)?;
-            note.checkpoint.check_against(tree, source.origin())?;
-            (note.checkpoint.size, note.to_note())
-        }
-        None => {
-            let size = size.unwrap_or(tree.len());
-            let cp = Checkpoint::from_log(tree, size, source.origin())?;
-            (size, cp.body())
-        }
+    let (size, text) = if let Some(text) = checkpoint {
+        let note = SignedCheckpoint::parse(text)?;
+        note.checkpoint.check_against(tree, source.origin())?;
+        (note.checkpoint.size, note.to_note())
+    } else {
+        let size = size.unwrap_or(tree.len());
+        let cp = Checkpoint::from_log(tree, size, source.origin())?;
+        (size, cp.body())
     };
     if size == 0 || size > tree.len() {
         return Err(Error::SizeOutOfRange {

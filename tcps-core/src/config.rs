@@ -88,7 +88,10 @@ impl Config {
             }
         }
         if let Some(extra) = map.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
-            return Err(Error::config(extra.clone(), "is not a configuration member"));
+            return Err(Error::config(
+                extra.clone(),
+                "is not a configuration member",
+            ));
         }
         let Some(name) = map.get("name").and_then(Value::as_str) else {
             return Err(Error::config("name", "must be a string"));
@@ -144,4 +147,3 @@ impl<'de> Deserialize<'de> for Config {
         Self::from_value(&value).map_err(serde::de::Error::custom)
     }
 }
-

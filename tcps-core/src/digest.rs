@@ -37,7 +37,10 @@ impl Digest {
         if text.len() != 64 {
             return Err(bad("must be 64 hex characters"));
         }
-        if text.bytes().any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if text
+            .bytes()
+            .any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return Err(bad("must be lowercase hex"));
         }
         let mut out = [0u8; 32];

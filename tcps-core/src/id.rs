@@ -112,7 +112,14 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_refused() {
-        for bad in ["WO-1", "WO-0000001", "wo-000001", "WO-000000", "SKU-000001", "WO-00000a"] {
+        for bad in [
+            "WO-1",
+            "WO-0000001",
+            "wo-000001",
+            "WO-000000",
+            "SKU-000001",
+            "WO-00000a",
+        ] {
             assert!(bad.parse::<WorkOrderId>().is_err(), "{bad}");
         }
     }

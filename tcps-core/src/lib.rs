@@ -62,6 +62,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+/// The README's Rust snippets, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod digest;
 pub mod error;
 

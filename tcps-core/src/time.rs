@@ -122,7 +122,11 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp> {
             Err(bad())
         }
     };
-    let (h, mi, s) = (num(&text[11..13])?, num(&text[14..16])?, num(&text[17..19])?);
+    let (h, mi, s) = (
+        num(&text[11..13])?,
+        num(&text[14..16])?,
+        num(&text[17..19])?,
+    );
     if h > 23 || mi > 59 || s > 60 {
         return Err(bad());
     }
@@ -160,9 +164,18 @@ mod tests {
 
     #[test]
     fn the_demo_epoch_formats_and_parses() {
-        assert_eq!(format_rfc3339(1_769_421_600_000), "2026-01-26T10:00:00.000Z");
-        assert_eq!(parse_rfc3339("2026-01-26T10:00:00.000Z").ok(), Some(1_769_421_600_000));
-        assert_eq!(parse_rfc3339("2026-01-26T12:00:00+02:00").ok(), Some(1_769_421_600_000));
+        assert_eq!(
+            format_rfc3339(1_769_421_600_000),
+            "2026-01-26T10:00:00.000Z"
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-26T10:00:00.000Z").ok(),
+            Some(1_769_421_600_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-26T12:00:00+02:00").ok(),
+            Some(1_769_421_600_000)
+        );
         assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
     }
 
@@ -176,8 +189,17 @@ mod tests {
 
     #[test]
     fn bad_dates_are_refused() {
-        for bad in ["2026-02-30", "2026-13-01", "26-01-01", "2026-01-01T25:00:00Z", "x"] {
-            assert!(parse_rfc3339(bad).is_err() || parse_date(bad).is_err(), "{bad}");
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-01-01",
+            "2026-01-01T25:00:00Z",
+            "x",
+        ] {
+            assert!(
+                parse_rfc3339(bad).is_err() || parse_date(bad).is_err(),
+                "{bad}"
+            );
         }
     }
 }

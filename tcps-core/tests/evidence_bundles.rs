@@ -39,6 +39,10 @@ fn edited(bytes: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
 }
 
 #[test]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "the node names of the spec's tree drawing"
+)]
 fn example_43_the_demo_bundle_selects_its_receipts_and_proofs() {
     let (_dir, journal) = demo_file();
 

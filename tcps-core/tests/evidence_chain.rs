@@ -315,7 +315,7 @@ fn d3_version_2() -> Vec<u8> {
         .unwrap()
         .replace("\"v\":1}", "\"v\":2}");
     let hash = leaf_hash(canonical.as_bytes());
-    let line = String::from_utf8(lines(&[d3.clone()]).concat())
+    let line = String::from_utf8(lines(std::slice::from_ref(d3)).concat())
         .unwrap()
         .replace("\"v\":1}", "\"v\":2}")
         .replace(D3_HASH, &hash.to_hex());

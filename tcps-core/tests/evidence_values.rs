@@ -324,7 +324,7 @@ fn scrambled(v: &Value, seed: &mut u64, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => {
-            let negative_zero = *i == 0 && roll(seed) % 3 == 0;
+            let negative_zero = *i == 0 && roll(seed).is_multiple_of(3);
             out.push_str(if negative_zero { "-0" } else { "" });
             if !negative_zero {
                 out.push_str(&i.to_string());
@@ -382,10 +382,13 @@ fn scrambled_string(s: &str, pick: usize, out: &mut String) {
             c if (c as u32) < 0x20 || escape => {
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{:04X}", u));
+                    {
+                        use std::fmt::Write as _;
+                        let _ = write!(out, "\\u{u:04X}");
+                    }
                 }
             }
-            '/' if pick % 2 == 0 => out.push_str("\\/"),
+            '/' if pick.is_multiple_of(2) => out.push_str("\\/"),
             c => out.push(c),
         }
     }

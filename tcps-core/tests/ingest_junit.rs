@@ -1,5 +1,9 @@
 //! JUnit XML ingestion (quality.md 8.7): every corpus file and the
 //! worked examples.
+#![allow(
+    clippy::format_collect,
+    reason = "test inputs are built once; clarity over speed"
+)]
 
 use tcps_core::Error;
 use tcps_core::ingest::{self, Format, Input, Limits, Summary, TestSummary};
@@ -38,9 +42,9 @@ fn failure(error: &Error) -> &tcps_core::error::IngestFailure {
     }
 }
 
-/// tests, passed, failed, errored, skipped, flaky, reruns, duration_ms,
-/// time_missing, time_invalid, suites, suite_errors, failed_tests_total;
-/// then declared_tests. Counted by the rules of quality.md 8.7 (where the
+/// tests, passed, failed, errored, skipped, flaky, reruns, `duration_ms`,
+/// `time_missing`, `time_invalid`, suites, `suite_errors`, `failed_tests_total`;
+/// then `declared_tests`. Counted by the rules of quality.md 8.7 (where the
 /// manifest's raw element counts differ, quality.md decides).
 const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     (
@@ -150,7 +154,7 @@ const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     ),
     (
         "dorny-test-reporter__pulsar-test-report.xml",
-        [808, 793, 1, 0, 14, 0, 0, 2126531, 3, 0, 176, 0, 1],
+        [808, 793, 1, 0, 14, 0, 0, 2_126_531, 3, 0, 176, 0, 1],
         Some(808),
     ),
     (
@@ -195,7 +199,7 @@ const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     ),
     (
         "jenkinsci-junit-plugin__eclipse-plugin-test-report.xml",
-        [3366, 3366, 0, 0, 0, 0, 0, 366025, 0, 0, 16, 0, 0],
+        [3366, 3366, 0, 0, 0, 0, 0, 366_025, 0, 0, 16, 0, 0],
         Some(3366),
     ),
     (
@@ -205,7 +209,7 @@ const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     ),
     (
         "jenkinsci-junit-plugin__junit-report-bad-duration.xml",
-        [2, 2, 0, 0, 0, 0, 0, 100000, 0, 1, 1, 0, 0],
+        [2, 2, 0, 0, 0, 0, 0, 100_000, 0, 1, 1, 0, 0],
         Some(1),
     ),
     (
@@ -215,7 +219,7 @@ const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     ),
     (
         "jenkinsci-junit-plugin__junit-report-testsuite-time-attrs.xml",
-        [8, 8, 0, 0, 0, 0, 0, 101000, 0, 0, 4, 0, 0],
+        [8, 8, 0, 0, 0, 0, 0, 101_000, 0, 0, 4, 0, 0],
         Some(8),
     ),
     (
@@ -255,7 +259,7 @@ const CORPUS: &[(&str, [u64; 13], Option<u64>)] = &[
     ),
     (
         "mikepenz-action-junit-report__test.xml",
-        [3, 3, 0, 0, 0, 0, 0, 999638317000, 0, 0, 1, 0, 0],
+        [3, 3, 0, 0, 0, 0, 0, 999_638_317_000, 0, 0, 1, 0, 0],
         Some(8),
     ),
     (

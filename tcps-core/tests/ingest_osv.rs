@@ -33,6 +33,10 @@ fn package(ecosystem: &str, name: &str) -> OsvPackage {
 
 #[test]
 fn every_corpus_file_gives_its_rating() {
+    #[allow(
+        clippy::type_complexity,
+        reason = "one row of the table per corpus file"
+    )]
     let expected: &[(&str, &str, Rating, Option<u32>, RatingSource, usize)] = &[
         (
             "google-osv-scanner__GO-2023-2382.json",

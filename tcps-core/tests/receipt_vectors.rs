@@ -8,10 +8,16 @@ use tcps_core::value::{self, Value};
 use tcps_core::{Digest, Error};
 
 fn vectors() -> Vec<Json> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/receipts.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/receipts.json"
+    );
     let text = std::fs::read_to_string(path).expect("conformance vectors are readable");
     let doc: Json = serde_json::from_str(&text).expect("vectors are json");
-    doc["vectors"].as_array().expect("a list of vectors").clone()
+    doc["vectors"]
+        .as_array()
+        .expect("a list of vectors")
+        .clone()
 }
 
 fn vector(name: &str) -> String {
@@ -50,8 +56,16 @@ fn every_vector_has_its_published_canonical_bytes_and_leaf_hash() {
 
         let r = rebuild(canonical);
 
-        assert_eq!(r.canonical_bytes(), canonical.as_bytes(), "{}", vector["name"]);
-        assert_eq!(r.canonical_bytes().len() as u64, vector["bytes"].as_u64().unwrap());
+        assert_eq!(
+            r.canonical_bytes(),
+            canonical.as_bytes(),
+            "{}",
+            vector["name"]
+        );
+        assert_eq!(
+            r.canonical_bytes().len() as u64,
+            vector["bytes"].as_u64().unwrap()
+        );
         assert_eq!(r.hash.to_hex(), expected, "{}", vector["name"]);
         assert_eq!(leaf_hash(canonical.as_bytes()).to_hex(), expected);
     }
@@ -68,7 +82,12 @@ fn writing_ignores_input_key_order_and_whitespace() {
 
         let reparsed = value::parse(pretty.as_bytes()).unwrap();
 
-        assert_eq!(reparsed.to_canonical(), canonical.as_bytes(), "{}", vector["name"]);
+        assert_eq!(
+            reparsed.to_canonical(),
+            canonical.as_bytes(),
+            "{}",
+            vector["name"]
+        );
     }
 }
 
@@ -96,14 +115,23 @@ fn the_demo_log_is_a_valid_chain_of_seven_journal_lines() {
         )
     );
     for line in &lines {
-        assert_eq!(&Receipt::from_json(line.as_bytes()).unwrap().to_json_line(), line);
+        assert_eq!(
+            &Receipt::from_json(line.as_bytes()).unwrap().to_json_line(),
+            line
+        );
     }
 }
 
 #[test]
 fn c1_sorts_astral_names_before_the_private_use_area() {
     let c1 = rebuild(&vector("C1"));
-    let names: Vec<&str> = c1.body.as_object().unwrap().keys().map(String::as_str).collect();
+    let names: Vec<&str> = c1
+        .body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
 
     // Byte order (the map's own) puts U+1F600 last; the canonical
     // writer must not.

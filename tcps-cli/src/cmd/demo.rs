@@ -5,7 +5,7 @@
 //! and built into the binary, so the demo runs from any directory.
 //!
 //! The story: four pull signals arrive (three GitHub issues, one
-//! RustSec advisory). The advisory's work order gets a SKU that passes
+//! `RustSec` advisory). The advisory's work order gets a SKU that passes
 //! every gate and is published. A bug's SKU then fails its tests on a
 //! real failing cargo-nextest report: the gate pulls the andon cord and
 //! stops that SKU. The team runs a 5 Whys, resolves the andon with its
@@ -25,7 +25,9 @@ use tcps_core::id::{SkuId, WorkOrderId};
 use tcps_core::ingest::{self, Input, Limits};
 use tcps_core::journal::{Journal, JournalOptions};
 use tcps_core::kaizen;
-use tcps_core::quality::{AndonType, EvalOptions, Evidence, GateResult, SbomEvidence, ShaclEvidence};
+use tcps_core::quality::{
+    AndonType, EvalOptions, Evidence, GateResult, SbomEvidence, ShaclEvidence,
+};
 use tcps_core::time::{MINUTE_MS, format_rfc3339};
 use tcps_core::{Config, Digest, Error, Timestamp};
 
@@ -57,13 +59,15 @@ macro_rules! report {
     };
 }
 
-const ISSUE_CREATE: Report = report!("hub4j-github-api__AppTest-testCreateIssue-4-r_h_g_issues.json");
+const ISSUE_CREATE: Report =
+    report!("hub4j-github-api__AppTest-testCreateIssue-4-r_h_g_issues.json");
 const ISSUE_WEBHOOK: Report =
     report!("octokit-webhooks__issues-opened.with-empty-body.payload.json");
 const ISSUE_EVENT: Report = report!("XAMPPRocky-octocrab__issues_event.json");
 const ADVISORY: Report = report!("rustsec-advisory-db__RUSTSEC-2016-0001.json");
 const DIAGNOSTICS: Report = report!("rust-lang-cargo__dedup-suggestions.json");
-const TESTS_PASSING: Report = report!("EnricoMi-publish-unit-test-result-action__latex-utensils.xml");
+const TESTS_PASSING: Report =
+    report!("EnricoMi-publish-unit-test-result-action__latex-utensils.xml");
 const TESTS_FAILING: Report = report!("mikepenz-action-junit-report__basic.xml");
 const COVERAGE: Report = report!("coverallsapp-coverage-reporter__test.lcov");
 const SCAN: Report = report!("github-codeql-action__tool-names.sarif");
@@ -91,10 +95,14 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode, Error> {
     let _ = (create, event);
 
     let published = demo.clean_run(advisory)?;
-    demo.say(&format!("{published} published: every gate passed on the first attempt"));
+    demo.say(&format!(
+        "{published} published: every gate passed on the first attempt"
+    ));
 
     let recovered = demo.stopped_run(webhook)?;
-    demo.say(&format!("{recovered} published after its andon was resolved"));
+    demo.say(&format!(
+        "{recovered} published after its andon was resolved"
+    ));
 
     demo.finish(&path)
 }
@@ -128,10 +136,14 @@ impl Demo {
         for signal in tcps_core::flow::signals_from_osv(ADVISORY.bytes)? {
             ids.push(self.take(&signal, ADVISORY.name)?);
         }
-        ids.try_into().map_err(|ids: Vec<WorkOrderId>| Error::InvalidArgument {
-            argument: "demo".into(),
-            reason: format!("expected 4 work orders from the demo data, got {}", ids.len()),
-        })
+        ids.try_into()
+            .map_err(|ids: Vec<WorkOrderId>| Error::InvalidArgument {
+                argument: "demo".into(),
+                reason: format!(
+                    "expected 4 work orders from the demo data, got {}",
+                    ids.len()
+                ),
+            })
     }
 
     fn take(&mut self, signal: &Signal, file: &str) -> Result<WorkOrderId, Error> {
@@ -188,9 +200,9 @@ impl Demo {
         }
 
         self.wait(20);
-        let analysis = self
-            .line
-            .start_analysis(andon, "cargo-nextest reports a failing test", self.now)?;
+        let analysis =
+            self.line
+                .start_analysis(andon, "cargo-nextest reports a failing test", self.now)?;
         let whys = [
             "test_parse_config asserts on a default that changed",
             "the default changed in a refactoring without a test update",
@@ -245,11 +257,11 @@ impl Demo {
                 .quality
                 .gate_for_stage(&stage)
                 .map(|g| g.name.clone());
-            if let Some(gate) = gate {
-                if !self.line.gate_status(sku, &gate).passed() {
-                    let evidence = evidence_for(&gate, tests_report)?;
-                    self.gate(sku, &gate, &evidence)?;
-                }
+            if let Some(gate) = gate
+                && !self.line.gate_status(sku, &gate).passed()
+            {
+                let evidence = evidence_for(&gate, tests_report)?;
+                self.gate(sku, &gate, &evidence)?;
             }
             self.advance(sku, &next)?;
         }
@@ -262,9 +274,9 @@ impl Demo {
 
     fn gate(&mut self, sku: SkuId, gate: &str, evidence: &Evidence) -> Result<GateResult, Error> {
         self.wait(4);
-        let result = self
-            .line
-            .evaluate_gate(sku, gate, evidence, EvalOptions::default(), self.now)?;
+        let result =
+            self.line
+                .evaluate_gate(sku, gate, evidence, EvalOptions::default(), self.now)?;
         let sources: Vec<&str> = result.sources.iter().map(|s| s.name.as_str()).collect();
         let on = if sources.is_empty() {
             String::new()
@@ -276,7 +288,10 @@ impl Demo {
             result.outcome.as_str()
         ));
         for c in result.conditions.iter().filter(|c| !c.verdict.passed()) {
-            let actual = c.actual.as_ref().map_or("no data".to_owned(), |a| format!("{a:?}"));
+            let actual = c
+                .actual
+                .as_ref()
+                .map_or("no data".to_owned(), |a| format!("{a:?}"));
             self.say(&format!(
                 "  {} {} {:?}: {actual}",
                 c.metric.as_str(),

@@ -9,7 +9,7 @@
 //! Every mutating operation is a method of [`Line`]: it checks `now`,
 //! then the checks of its flow.md section in order, and either fails
 //! having changed nothing or appends the receipts of flow.md 15. The
-//! state changes only in [`apply`], which replay runs too.
+//! state changes only in `apply`, which replay runs too.
 //!
 //! # Choices where flow.md is silent
 //!

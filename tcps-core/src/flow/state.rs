@@ -18,6 +18,10 @@ pub struct FlowState {
     /// Work orders; `WO-n` at index `n - 1`. Boxed, so the vector holds
     /// a pointer per work order: growing it moves 8 bytes each and its
     /// spare capacity stays small.
+    #[allow(
+        clippy::vec_box,
+        reason = "a pointer per slot keeps growth and spare capacity small"
+    )]
     pub(crate) work_orders: Vec<Box<WorkOrder>>,
     /// Per work order, what reports read, in id order (16 bytes each),
     /// so a report scans this and not the records.

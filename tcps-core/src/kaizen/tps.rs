@@ -74,7 +74,7 @@ pub struct Histogram {
 pub const BIN_HOURS: [i64; 11] = [1, 2, 4, 8, 12, 24, 48, 96, 168, 336, 720];
 
 impl Histogram {
-    /// Bins durations in ms: the smallest width of [`BIN_HOURS`] that
+    /// Bins durations in ms: the smallest width of `BIN_HOURS` that
     /// needs at most 12 bins (720 when none does).
     #[must_use]
     pub fn of(values_ms: &[i64]) -> Self {
@@ -188,7 +188,11 @@ pub(crate) fn history_of(state: &KaizenState, window: &Window) -> HistoryCounts 
 /// The history counts of `[start, end)` in ms, for callers inside the
 /// crate whose window is not a whole number of days (quality.md 4.6
 /// computes it from the line's facts through this).
-pub(crate) fn history_between(state: &KaizenState, start: Timestamp, end: Timestamp) -> HistoryCounts {
+pub(crate) fn history_between(
+    state: &KaizenState,
+    start: Timestamp,
+    end: Timestamp,
+) -> HistoryCounts {
     let published = span(&state.publications, start, end, |e| e.at);
     let first_pass = published
         .iter()
