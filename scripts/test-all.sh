@@ -61,15 +61,8 @@ run_tests() {
 }
 
 run_fuzz() {
-    local seconds=${TCPS_FUZZ_SECONDS:-20}
     [ -d fuzz ] || return 0
-    rm -f fuzz/target/.rustc_info.json
-    local target
-    for target in $(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz list); do
-        echo "== $target"
-        (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --sanitizer none \
-            -- -max_total_time="$seconds" -rss_limit_mb=2048) || return 1
-    done
+    ./scripts/fuzz.sh "${TCPS_FUZZ_SECONDS:-20}"
 }
 
 check prerequisites install_prerequisites
