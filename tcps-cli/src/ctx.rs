@@ -72,11 +72,19 @@ fn wall_clock() -> Timestamp {
 
 /// Prints an error as one line on stderr and picks the exit status:
 /// 2 for usage and input errors, 1 for everything else.
+///
+/// A bad report window or forecast (`--window 2026-01-27..2026-01-26`,
+/// `--runs 0`) is a usage error too: only command-line arguments make
+/// them.
 pub fn fail(e: &Error) -> ExitCode {
     eprintln!("tcps: error: {e} [{}]", e.name());
     let usage = matches!(
         e,
-        Error::InvalidArgument { .. } | Error::InvalidUtf8 { .. } | Error::Io { .. }
+        Error::InvalidArgument { .. }
+            | Error::InvalidUtf8 { .. }
+            | Error::Io { .. }
+            | Error::InvalidWindow { .. }
+            | Error::InvalidForecast { .. }
     ) || e.code() / 50 == 5; // 250..=299: the report could not be read
     ExitCode::from(if usage { EXIT_USAGE } else { 1 })
 }
