@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use tcps_core::flow::{
-    Bucket, Decision, FlowReport, Intake, Next, Severity, Signal, SignalKind, SignalState, Sku,
-    WorkOrder, WorkOrderView, signals_from_github, signals_from_osv,
+    Bucket, Decision, FlowReport, Intake, Next, QueueEntry, Severity, Signal, SignalKind,
+    SignalState, Sku, WorkOrder, WorkOrderView, signals_from_github, signals_from_osv,
 };
 use tcps_core::id::{AndonId, SkuId, WorkOrderId};
 use tcps_core::journal::{Journal, JournalOptions};
@@ -477,9 +477,8 @@ fn queue(ctx: &Ctx, args: &QueueArgs) -> Result<(), Error> {
 
 fn print_queues(ctx: &Ctx, j: &Journal, buckets: &[Bucket]) -> Result<(), Error> {
     if ctx.json {
-        let map: std::collections::BTreeMap<&str, _> =
-            buckets.iter().map(|b| (b.as_str(), j.queue(*b))).collect();
-        return Ctx::print_json(&map);
+        let queues = Queues(buckets.iter().map(|b| (b.as_str(), j.queue(*b))).collect());
+        return Ctx::print_json(&queues);
     }
     for b in buckets {
         let entries = j.queue(*b);
@@ -497,6 +496,17 @@ fn print_queues(ctx: &Ctx, j: &Journal, buckets: &[Bucket]) -> Result<(), Error>
         );
     }
     Ok(())
+}
+
+/// Bucket queues as one JSON object whose members keep the given
+/// bucket order (canonical for all six, flow.md 1), which a sorted map
+/// would lose.
+struct Queues<'a>(Vec<(&'a str, Vec<QueueEntry>)>);
+
+impl serde::Serialize for Queues<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(bucket, queue)| (bucket, queue)))
+    }
 }
 
 fn sla(ctx: &Ctx, within: Option<i64>) -> Result<(), Error> {
