@@ -52,6 +52,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let ctx = match Ctx::new(cli.journal, cli.now.as_deref(), cli.json) {
         Ok(ctx) => ctx,
@@ -70,3 +71,22 @@ fn main() -> ExitCode {
         Err(e) => ctx::fail(&e),
     }
 }
+
+/// Lets a closed pipe end the command quietly, as it ends `cat` or
+/// `grep` (`tcps report --json | head`): Rust ignores `SIGPIPE`, which
+/// would turn the failed write into a panic.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    #[allow(
+        unsafe_code,
+        reason = "one libc call at start-up, before any thread or output exists"
+    )]
+    // SAFETY: resetting a signal's disposition to its default is sound
+    // at any time; no handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

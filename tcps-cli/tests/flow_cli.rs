@@ -1186,3 +1186,53 @@ fn a_refused_signal_is_reported_in_the_json_and_others_are_still_taken_in() {
     );
     assert_eq!(line.bytes(), before);
 }
+
+#[test]
+fn a_changing_command_on_a_missing_journal_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.jsonl");
+    let journal = path.to_str().unwrap();
+    for args in [
+        vec!["--journal", journal, "start", "WO-000001"],
+        vec!["--journal", journal, "sku", "create", "WO-000001"],
+        vec!["--journal", journal, "next"],
+    ] {
+        let out = tcps(&args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("[journal_io]"), "{}", stderr(&out));
+        assert!(!path.exists(), "{args:?} created the journal");
+    }
+    let out = tcps(&["--journal", journal, "intake", "--github", &example(ISSUE)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(path.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("d.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tcps"))
+        .args(["--journal", journal.to_str().unwrap(), "demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end at once, as `| head -c 0` would: the demo
+    // prints many lines over its run, so a later one meets the closed pipe.
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?} {err}");
+}

@@ -265,8 +265,14 @@ pub fn run(ctx: &Ctx, command: FlowCommand) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the journal for writing, creating a standard line if needed.
+/// Opens an existing journal for writing: only `intake` starts a line,
+/// so a mistyped path or a refused first command leaves no file behind.
 fn open(ctx: &Ctx) -> Result<Journal, Error> {
+    Journal::open(&ctx.journal, &JournalOptions::new())
+}
+
+/// Opens the journal for writing, creating a standard line if needed.
+fn open_or_create(ctx: &Ctx) -> Result<Journal, Error> {
     Journal::open_or_create(
         &ctx.journal,
         Config::standard(),
@@ -321,7 +327,7 @@ struct IntakeOutcome {
 /// on. Exit status 1 when any was refused.
 fn intake(ctx: &Ctx, args: &IntakeArgs) -> Result<ExitCode, Error> {
     let signals = signals(args)?;
-    let mut j = open(ctx)?;
+    let mut j = open_or_create(ctx)?;
     let mut outcomes = Vec::with_capacity(signals.len());
     for s in &signals {
         let result = j.intake(s, ctx.now);
