@@ -25,7 +25,21 @@ impl Digest {
     /// Lowercase hex form.
     #[must_use]
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        let hex = self.hex();
+        // ASCII by construction, so this never falls back.
+        std::str::from_utf8(&hex).map_or_else(|_| String::new(), str::to_owned)
+    }
+
+    /// Lowercase hex form as ASCII bytes, with no allocation.
+    #[must_use]
+    pub fn hex(&self) -> [u8; 64] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0xf)];
+        }
+        out
     }
 
     /// Parses exactly 64 lowercase hex characters.

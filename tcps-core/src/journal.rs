@@ -307,6 +307,7 @@ impl Journal {
             unsynced: 0,
             poisoned: false,
             index: outcome.index,
+            buf: Vec::new(),
         };
         line.log.shrink_to_fit();
         let report = report_of(path, &line, recovered);
@@ -403,6 +404,7 @@ impl Journal {
             unsynced: 0,
             poisoned: false,
             index: Vec::new(),
+            buf: Vec::new(),
         };
         let opened = line
             .log
@@ -534,6 +536,7 @@ fn open_locked(file: File, path: &Path, options: &JournalOptions) -> Result<Open
         unsynced: 0,
         poisoned: false,
         index: outcome.index,
+        buf: Vec::new(),
     };
     line.log.shrink_to_fit();
     let report = report_of(path, &line, outcome.recovered);
@@ -574,12 +577,15 @@ struct JournalSink {
     poisoned: bool,
     /// Offset of the line of `seq` `i * INDEX_STRIDE`.
     index: Vec<u64>,
+    /// The lines of the operation being written, reused.
+    buf: Vec<u8>,
 }
 
 impl JournalSink {
     fn write(&mut self, receipts: &[Receipt]) -> Result<()> {
         self.ready()?;
-        let mut buf = Vec::with_capacity(receipts.len() * 512);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
         let mut marks = Vec::new();
         for r in receipts {
             if r.seq.is_multiple_of(INDEX_STRIDE) {
@@ -587,13 +593,19 @@ impl JournalSink {
             }
             r.write_line(&mut buf);
         }
-        if let Err(e) = self.file.write_all(&buf) {
+        let written = self.file.write_all(&buf);
+        let len = buf.len() as u64;
+        // Keep a buffer of the usual size, not the largest ever seen.
+        if buf.capacity() <= 64 * 1024 {
+            self.buf = buf;
+        }
+        if let Err(e) = written {
             if self.file.set_len(self.end).is_err() {
                 self.poisoned = true;
             }
             return Err(io_error(&self.path, "write", &e));
         }
-        self.end += buf.len() as u64;
+        self.end += len;
         self.count += receipts.len() as u64;
         self.unsynced += receipts.len() as u64;
         self.index.extend(marks);
@@ -832,6 +844,7 @@ impl JournalFile {
             unsynced: 0,
             poisoned: false,
             index: outcome.index,
+            buf: Vec::new(),
         };
         Ok(Self {
             sink,

@@ -65,6 +65,12 @@ impl Draft {
     }
 }
 
+thread_local! {
+    /// The canonical bytes of the receipt being sealed, reused so that
+    /// sealing allocates nothing in the steady state.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Receipt {
     /// Builds a receipt with its hash, checking every rule of 1.1 to 1.3.
     pub fn seal(
@@ -88,17 +94,32 @@ impl Receipt {
         };
         r.check_envelope()?;
         r.body.validate(2).map_err(prefix_body_pointer)?;
-        let canonical = r.canonical_bytes();
+        r.hash = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buf) => r.sealed_hash(&mut buf),
+            Err(_) => r.sealed_hash(&mut Vec::new()),
+        })?;
+        Ok(r)
+    }
+
+    /// The leaf hash of the canonical bytes, written into `buf`, after
+    /// the size check of 1.3.
+    fn sealed_hash(&self, buf: &mut Vec<u8>) -> Result<Digest> {
+        buf.clear();
+        self.write(buf, false);
         // The complete line adds `,"hash":"<64 hex>"`: 9 + 64 + 1 bytes.
-        let size = canonical.len() + 74;
+        let size = buf.len() + 74;
         if size > MAX_RECEIPT_BYTES {
             return Err(Error::ReceiptTooLarge {
                 size: size as u64,
                 limit: MAX_RECEIPT_BYTES as u64,
             });
         }
-        r.hash = leaf_hash(&canonical);
-        Ok(r)
+        let hash = leaf_hash(buf);
+        // Keep a buffer of the usual size, not the largest ever seen.
+        if buf.capacity() > 64 * 1024 {
+            *buf = Vec::new();
+        }
+        Ok(hash)
     }
 
     /// The RFC 8785 bytes of the receipt without `hash` (2.1).
@@ -132,7 +153,7 @@ impl Receipt {
         self.body.write_canonical(out);
         if with_hash {
             out.extend_from_slice(b",\"hash\":\"");
-            out.extend_from_slice(self.hash.to_hex().as_bytes());
+            out.extend_from_slice(&self.hash.hex());
             out.push(b'"');
         }
         out.extend_from_slice(b",\"kind\":");
@@ -140,7 +161,7 @@ impl Receipt {
         out.extend_from_slice(b",\"more\":");
         Value::Int(self.more as i64).write_canonical(out);
         out.extend_from_slice(b",\"prev\":\"");
-        out.extend_from_slice(self.prev.to_hex().as_bytes());
+        out.extend_from_slice(&self.prev.hex());
         out.extend_from_slice(b"\",\"seq\":");
         Value::Int(self.seq as i64).write_canonical(out);
         out.extend_from_slice(b",\"subject\":");
