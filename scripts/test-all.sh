@@ -68,6 +68,7 @@ run_fuzz() {
 check prerequisites install_prerequisites
 check fmt cargo fmt --all -- --check
 check clippy cargo clippy --workspace --all-targets -- -D warnings
+check no-default-features cargo clippy -p tcps-core --no-default-features -- -D warnings
 check docs env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 check tests run_tests
 check doctests cargo test --workspace --doc

@@ -79,7 +79,6 @@ pub mod checkpoint;
 pub mod config;
 pub mod flow;
 pub mod id;
-#[cfg(feature = "ingest")]
 pub mod ingest;
 pub mod journal;
 pub mod kaizen;

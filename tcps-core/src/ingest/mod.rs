@@ -40,14 +40,20 @@
 
 // Product names (JUnit, JaCoCo, CycloneDX, RustSec) are not code.
 #![allow(clippy::doc_markdown)]
+// Without the `ingest` feature the JSON and line readers are compiled
+// but not exported.
+#![cfg_attr(not(feature = "ingest"), allow(dead_code, unused_imports))]
 
+#[cfg(feature = "ingest")]
 mod cobertura;
 mod compiler_log;
 mod coverage;
+#[cfg(feature = "ingest")]
 mod cvss;
 mod diagnostics;
 mod fail;
 mod github;
+#[cfg(feature = "ingest")]
 mod jacoco;
 mod json;
 mod junit;
@@ -56,9 +62,11 @@ mod osv;
 mod rustc_json;
 mod sarif;
 mod sbom;
+#[cfg(feature = "ingest")]
 mod sniff;
 mod summary;
 mod text;
+#[cfg(feature = "ingest")]
 mod xml;
 
 use std::fmt;
@@ -66,20 +74,39 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use cobertura::{cobertura, cobertura_many};
-pub use compiler_log::{compiler_log, compiler_log_many};
 pub use coverage::{CoverageBasis, CoverageSummary};
 pub use diagnostics::DiagnosticSummary;
-pub use github::{IssueKind, IssueSummary, github};
-pub use jacoco::{jacoco, jacoco_many};
-pub use junit::{TestSummary, junit, junit_many};
-pub use lcov::{lcov, lcov_many};
-pub use osv::{AdvisoriesSummary, OsvPackage, OsvSummary, Rating, RatingCounts, RatingSource, osv};
-pub use rustc_json::{rustc_json, rustc_json_many};
-pub use sarif::{SarifSummary, sarif, sarif_many};
-pub use sbom::{SbomFormat, SbomSummary, sbom};
-pub use sniff::sniff;
+pub use github::{IssueKind, IssueSummary};
+pub use junit::TestSummary;
+pub use osv::{AdvisoriesSummary, OsvPackage, OsvSummary, Rating, RatingCounts, RatingSource};
+pub use sarif::SarifSummary;
+pub use sbom::{SbomFormat, SbomSummary};
 pub use summary::{MAX_COUNT, Ranking, Source, Summary};
+
+// The readers, behind the default-on `ingest` feature; without it the
+// summary types above stay, so gates can still take evidence.
+#[cfg(feature = "ingest")]
+pub use cobertura::{cobertura, cobertura_many};
+#[cfg(feature = "ingest")]
+pub use compiler_log::{compiler_log, compiler_log_many};
+#[cfg(feature = "ingest")]
+pub use github::github;
+#[cfg(feature = "ingest")]
+pub use jacoco::{jacoco, jacoco_many};
+#[cfg(feature = "ingest")]
+pub use junit::{junit, junit_many};
+#[cfg(feature = "ingest")]
+pub use lcov::{lcov, lcov_many};
+#[cfg(feature = "ingest")]
+pub use osv::osv;
+#[cfg(feature = "ingest")]
+pub use rustc_json::{rustc_json, rustc_json_many};
+#[cfg(feature = "ingest")]
+pub use sarif::{sarif, sarif_many};
+#[cfg(feature = "ingest")]
+pub use sbom::sbom;
+#[cfg(feature = "ingest")]
+pub use sniff::sniff;
 
 /// One report handed to a parser: a name for messages and sources, and
 /// the raw bytes exactly as the tool wrote them.

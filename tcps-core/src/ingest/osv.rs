@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ingest")]
 use super::cvss::{v3_tenths, v4_tenths};
 use super::fail::Ctx;
 use super::json::{Value, parse_document, path_index};
@@ -127,6 +128,7 @@ pub struct OsvSummary {
     pub sources: Vec<Source>,
 }
 
+#[cfg(feature = "ingest")]
 /// Reads one OSV advisory, or a JSON array of them (one summary each, in
 /// order).
 ///
@@ -160,6 +162,7 @@ pub fn osv(input: Input<'_>, limits: &Limits) -> Result<Vec<OsvSummary>> {
         .collect()
 }
 
+#[cfg(feature = "ingest")]
 fn advisory(ctx: &Ctx<'_>, record: &Value<'_>, path: &str) -> Result<OsvSummary> {
     if !record.is_object() {
         return Err(ctx.malformed_path(path, "not_an_object", record.type_name()));
@@ -228,6 +231,7 @@ fn advisory(ctx: &Ctx<'_>, record: &Value<'_>, path: &str) -> Result<OsvSummary>
     })
 }
 
+#[cfg(feature = "ingest")]
 /// The rules of quality.md 8.12, first that applies.
 fn rate(
     id: &str,
@@ -298,6 +302,7 @@ fn rate(
     }
 }
 
+#[cfg(feature = "ingest")]
 /// A textual severity word, ASCII case-insensitive.
 fn word_rating(word: &str) -> Option<Rating> {
     let is = |names: &[&str]| {

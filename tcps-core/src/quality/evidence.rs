@@ -9,9 +9,11 @@ use super::manifest::ArtifactManifest;
 use super::metric::{Actual, Metric, Note, Op, Outcome, Verdict};
 use crate::digest::Digest;
 use crate::error::Result;
+#[cfg(feature = "ingest")]
+use crate::ingest::Input;
 use crate::ingest::{
-    AdvisoriesSummary, CoverageSummary, DiagnosticSummary, Input, OsvSummary, SarifSummary,
-    SbomSummary, Source, TestSummary,
+    AdvisoriesSummary, CoverageSummary, DiagnosticSummary, OsvSummary, SarifSummary, SbomSummary,
+    Source, TestSummary,
 };
 use crate::kaizen::HistoryCounts;
 use crate::time::Timestamp;
