@@ -494,12 +494,15 @@ pub fn parse_with_depth(
     bytes: &[u8],
     max_depth: usize,
 ) -> std::result::Result<Value, ParseFailure> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(ParseFailure::Syntax {
-            offset: e.valid_up_to(),
-            message: "invalid utf-8".into(),
-        });
-    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(ParseFailure::Syntax {
+                offset: e.valid_up_to(),
+                message: "invalid utf-8".into(),
+            });
+        }
+    };
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(ParseFailure::Syntax {
             offset: 0,
@@ -508,6 +511,7 @@ pub fn parse_with_depth(
     }
     let mut p = Parser {
         bytes,
+        text,
         pos: 0,
         max_depth,
     };
@@ -529,11 +533,15 @@ pub fn parse_with_depth(
 /// (no JSON text) from a damaged one (6.4 step 2).
 #[must_use]
 pub fn is_json_text(bytes: &[u8]) -> bool {
-    if std::str::from_utf8(bytes).is_err() || bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return false;
     }
     let mut p = Parser {
         bytes,
+        text,
         pos: 0,
         max_depth: usize::MAX,
     };
@@ -723,6 +731,8 @@ impl Fault {
 
 struct Parser<'a> {
     bytes: &'a [u8],
+    /// The same input as text (it was checked as UTF-8 first).
+    text: &'a str,
     pos: usize,
     max_depth: usize,
 }
@@ -800,7 +810,12 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> std::result::Result<Value, Fault> {
         self.pos += 1;
+        // Members in ascending name order (every canonical text) gather
+        // in a vector and build the map in one pass; the first name out
+        // of order moves them into the map, which then checks each name.
+        let mut ascending: Vec<(String, Value)> = Vec::new();
         let mut map = Map::new();
+        let mut sorted = true;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -822,18 +837,33 @@ impl Parser<'_> {
                 Ok(v) => v,
                 Err(f) => return Err(f.at(|| name)),
             };
-            if map.contains_key(&name) {
-                return Err(Fault {
-                    kind: FaultKind::Duplicate(name),
-                    path: Vec::new(),
-                });
+            if sorted && ascending.last().is_none_or(|(last, _)| *last < name) {
+                ascending.push((name, item));
+            } else {
+                if sorted {
+                    sorted = false;
+                    map = std::mem::take(&mut ascending).into_iter().collect();
+                }
+                match map.entry(name) {
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(item);
+                    }
+                    std::collections::btree_map::Entry::Occupied(slot) => {
+                        return Err(Fault {
+                            kind: FaultKind::Duplicate(slot.key().clone()),
+                            path: Vec::new(),
+                        });
+                    }
+                }
             }
-            map.insert(name, item);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    if sorted {
+                        map = ascending.into_iter().collect();
+                    }
                     return Ok(Value::Object(map));
                 }
                 _ => return Err(Fault::syntax(self.pos, "expected `,` or `}`")),
@@ -911,6 +941,17 @@ impl Parser<'_> {
 
     fn string(&mut self) -> std::result::Result<String, Fault> {
         self.pos += 1;
+        let start = self.pos;
+        // The common case: no escape before the closing quote.
+        let plain = self.bytes[start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        if let Some(len) = plain
+            && self.bytes[start + len] == b'"'
+        {
+            self.pos = start + len + 1;
+            return Ok(self.slice(start, start + len).to_owned());
+        }
         let mut out = String::new();
         let mut run = self.pos;
         loop {
@@ -940,7 +981,7 @@ impl Parser<'_> {
     fn slice(&self, from: usize, to: usize) -> &str {
         // The whole input was checked as UTF-8 and `from`/`to` sit next to
         // ASCII bytes (quotes and backslashes), so they are boundaries.
-        std::str::from_utf8(&self.bytes[from..to]).unwrap_or_default()
+        self.text.get(from..to).unwrap_or_default()
     }
 
     fn escape(&mut self, out: &mut String) -> std::result::Result<(), Fault> {
