@@ -174,6 +174,196 @@ fn every_corpus_file_gives_its_rating() {
     }
 }
 
+/// The record fields of one corpus file, as MANIFEST.md states them
+/// (package names read from the file's `affected[].package`).
+struct Record {
+    file: &'static str,
+    aliases: &'static [&'static str],
+    published_ms: i64,
+    modified_ms: i64,
+    schema_version: Option<&'static str>,
+    withdrawn_ms: Option<i64>,
+    packages: &'static [(&'static str, &'static str)],
+}
+
+const RECORDS: &[Record] = &[
+    Record {
+        file: "google-osv-scanner__GO-2023-2382.json",
+        aliases: &["CVE-2023-39326"],
+        published_ms: 1_701_879_756_000,
+        modified_ms: 1_701_879_756_000,
+        schema_version: Some("1.3.1"),
+        withdrawn_ms: None,
+        packages: &[("Go", "stdlib")],
+    },
+    Record {
+        file: "google-osv.dev__CVE-2022-27449.json",
+        aliases: &[],
+        published_ms: 1_649_942_100_000,
+        modified_ms: 1_665_169_140_000,
+        schema_version: None,
+        withdrawn_ms: None,
+        packages: &[
+            ("Alpine:v3.12", "mariadb"),
+            ("Alpine:v3.13", "mariadb"),
+            ("Alpine:v3.14", "mariadb"),
+            ("Alpine:v3.15", "mariadb"),
+            ("Alpine:v3.16", "mariadb"),
+        ],
+    },
+    Record {
+        file: "google-osv.dev__DSA-3029-1.json",
+        aliases: &["CVE-2014-3616"],
+        published_ms: 1_411_171_200_000,
+        modified_ms: 1_411_201_087_000,
+        schema_version: None,
+        withdrawn_ms: None,
+        packages: &[("Debian:7", "nginx")],
+    },
+    Record {
+        file: "google-osv.dev__GHSA-838r-hvwh-24h8.json",
+        aliases: &["CVE-2021-38555"],
+        published_ms: 1_631_563_591_000,
+        modified_ms: 1_632_489_005_000,
+        schema_version: Some("1.4.0"),
+        withdrawn_ms: None,
+        packages: &[("Maven", "org.apache.any23:apache-any23")],
+    },
+    Record {
+        file: "google-osv.dev__test_vuln.json",
+        aliases: &["CVE-2020-36242"],
+        published_ms: 1_612_728_900_000,
+        modified_ms: 1_613_755_380_000,
+        schema_version: None,
+        withdrawn_ms: None,
+        // Two affected entries name the same package: kept once.
+        packages: &[("PyPI", "cryptography")],
+    },
+    Record {
+        file: "ossf-osv-schema__CVE-2018-5407.json",
+        aliases: &[],
+        published_ms: 1_542_317_340_000,
+        modified_ms: 1_717_025_696_000,
+        schema_version: None,
+        withdrawn_ms: None,
+        // The seventh affected entry has no package (GIT range).
+        packages: &[
+            ("Alpine:v3.3", "openssl"),
+            ("Alpine:v3.4", "openssl"),
+            ("Alpine:v3.5", "openssl"),
+            ("Alpine:v3.6", "openssl"),
+            ("Alpine:v3.7", "openssl"),
+            ("Alpine:v3.8", "openssl"),
+        ],
+    },
+    Record {
+        file: "ossf-osv-schema__MAL-2024-10238.json",
+        aliases: &[],
+        published_ms: 1_730_037_345_000,
+        modified_ms: 1_730_037_345_000,
+        schema_version: Some("1.5.0"),
+        withdrawn_ms: None,
+        packages: &[("PyPI", "123bla")],
+    },
+    Record {
+        file: "ossf-osv-schema__PYSEC-2023-74.json",
+        aliases: &["CVE-2023-32681", "GHSA-j8r2-6x86-q33q"],
+        published_ms: 1_685_124_900_000,
+        modified_ms: 1_685_927_580_534,
+        schema_version: None,
+        withdrawn_ms: None,
+        packages: &[("PyPI", "requests")],
+    },
+    Record {
+        file: "ossf-osv-schema__RHSA-2022_0216.json",
+        aliases: &[],
+        published_ms: 1_725_212_555_000,
+        modified_ms: 1_725_212_555_000,
+        schema_version: Some("1.6.0"),
+        withdrawn_ms: None,
+        packages: &[],
+    },
+    Record {
+        file: "ossf-osv-schema__maven_greater_than.osv.json",
+        aliases: &["CVE-2021-32620"],
+        published_ms: 1_621_362_981_000,
+        modified_ms: 1_623_171_619_000,
+        schema_version: Some("1.5.0"),
+        withdrawn_ms: None,
+        packages: &[("Maven", "org.xwiki.commons:xwiki-commons-core")],
+    },
+    Record {
+        file: "ossf-osv-schema__nointroduced-CVE-2023-41045.json",
+        aliases: &["GHSA-g96c-x7rh-99r3"],
+        published_ms: 1_693_505_709_000,
+        modified_ms: 1_694_030_548_000,
+        schema_version: None,
+        withdrawn_ms: None,
+        packages: &[],
+    },
+    Record {
+        file: "ossf-osv-schema__npm_greater_than.osv.json",
+        aliases: &["CVE-2016-10707"],
+        published_ms: 1_516_627_962_000,
+        modified_ms: 1_631_736_634_000,
+        schema_version: Some("1.5.0"),
+        withdrawn_ms: None,
+        packages: &[("npm", "jquery")],
+    },
+    Record {
+        file: "ossf-osv-schema__withdrawn.osv.json",
+        aliases: &["CVE-2015-3227"],
+        published_ms: 1_537_221_443_000,
+        modified_ms: 1_562_187_723_000,
+        schema_version: Some("1.5.0"),
+        withdrawn_ms: Some(1_539_278_989_000),
+        packages: &[("RubyGems", "activesupport")],
+    },
+    Record {
+        file: "rustsec-advisory-db__RUSTSEC-2016-0001.json",
+        aliases: &["CVE-2016-10931", "GHSA-34p9-f4q3-c4r7"],
+        published_ms: 1_478_347_200_000,
+        modified_ms: 1_686_661_824_000,
+        // `"schema_version": null` in the file.
+        schema_version: None,
+        withdrawn_ms: None,
+        packages: &[("crates.io", "openssl")],
+    },
+];
+
+#[test]
+fn every_corpus_file_gives_its_record_fields() {
+    assert_eq!(
+        files("osv"),
+        RECORDS.iter().map(|r| r.file).collect::<Vec<_>>()
+    );
+
+    for r in RECORDS {
+        let s = read(r.file);
+
+        assert_eq!(s.aliases, r.aliases, "{}", r.file);
+        assert_eq!(
+            (s.published_ms, s.modified_ms),
+            (Some(r.published_ms), Some(r.modified_ms)),
+            "{}",
+            r.file
+        );
+        assert_eq!(s.schema_version.as_deref(), r.schema_version, "{}", r.file);
+        assert_eq!(
+            (s.withdrawn, s.withdrawn_ms),
+            (r.withdrawn_ms.is_some(), r.withdrawn_ms),
+            "{}",
+            r.file
+        );
+        let packages: Vec<_> = r
+            .packages
+            .iter()
+            .map(|(ecosystem, name)| package(ecosystem, name))
+            .collect();
+        assert_eq!(s.packages, packages, "{}", r.file);
+    }
+}
+
 #[test]
 fn q74_github_advisory() {
     let s = read("google-osv.dev__GHSA-838r-hvwh-24h8.json");

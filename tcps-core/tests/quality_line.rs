@@ -9,7 +9,7 @@ use tcps_core::error::Error;
 use tcps_core::id::{AndonId, SkuId};
 use tcps_core::ingest::{self, Input};
 use tcps_core::quality::{
-    Actual, EvalOptions, Evidence, EvidenceKind, ExitGateStatus, ExitReason, GateStatus,
+    Actual, EvalOptions, Evidence, EvidenceKind, ExitGateStatus, ExitReason, GateStatus, Note,
     SbomEvidence, ShaclEvidence, Verdict,
 };
 use tcps_core::value::Value;
@@ -290,17 +290,35 @@ fn q32_quality_metrics_without_history_passes_on_the_gates_so_far() {
     let rows: Vec<_> = r
         .conditions
         .iter()
-        .map(|c| (c.actual, c.verdict, c.note.is_some()))
+        .map(|c| (c.metric.as_str(), c.actual, c.verdict, c.note))
         .collect();
     assert_eq!(
         rows,
         [
-            (None, Verdict::Pass, true),
-            (None, Verdict::Pass, true),
-            (Actual::ratio(5, 5), Verdict::Pass, false),
+            ("first_pass_yield", None, Verdict::Pass, Some(Note::NoData)),
+            ("defect_rate", None, Verdict::Pass, Some(Note::NoData)),
+            ("gate_pass_rate", Actual::ratio(5, 5), Verdict::Pass, None),
         ]
     );
     assert_eq!(r.outcome, Verdict::Pass);
+
+    let body = receipt(&line, r.seq).body;
+    let notes: Vec<_> = body
+        .get("conditions")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.get("note").cloned())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            Some(Value::from("no_data")),
+            Some(Value::from("no_data")),
+            Some(Value::Null),
+        ]
+    );
 }
 
 fn release_sbom(expressions: &[&str]) -> SbomEvidence {
