@@ -269,3 +269,86 @@ fn a_second_process_cannot_write_while_a_journal_holds_the_lock() {
     assert!(read.status.success(), "{}", stderr(&read));
     assert!(after.status.success(), "{}", stderr(&after));
 }
+
+/// The demo receipts as a JSON array, D3 with `"v":2` and its hash
+/// recomputed over the changed canonical bytes (example 19).
+fn array_with_d3_of_version_2(dir: &Path) -> PathBuf {
+    let journal = demo_journal(dir);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let mut items: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let d3 = items[3].as_object_mut().unwrap();
+    d3.insert("v".into(), 2.into());
+    d3.remove("hash");
+    let canonical = parsed(&serde_json::to_string(&d3).unwrap()).to_canonical();
+    let rehashed = tcps_core::receipt::leaf_hash(&canonical).to_hex();
+    assert_ne!(
+        rehashed,
+        "96f29ce5f2a04299836643cc1007df297c665e5b6a452a8c76271e26066b1449"
+    );
+    d3.insert("hash".into(), rehashed.into());
+
+    let array = dir.join("receipts-v2.json");
+    std::fs::write(&array, serde_json::to_vec(&items).unwrap()).unwrap();
+    array
+}
+
+#[test]
+fn example_19_verify_receipts_names_the_malformed_receipt_and_its_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = array_with_d3_of_version_2(dir.path());
+
+    let out = tcps(
+        &dir.path().join("unused.jsonl"),
+        &["verify", "--receipts", array.to_str().unwrap()],
+    );
+
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let message = stderr(&out);
+    assert_eq!(
+        message,
+        "tcps: error: chain broken at seq 3: malformed, expected a valid receipt, \
+         found invalid receipt: `v` must be 1 [chain_broken]\n"
+    );
+}
+
+#[test]
+fn verify_receipts_refuses_text_that_is_not_an_array_of_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("unused.jsonl");
+    let cases = [
+        (
+            "truncated.json",
+            "[{\"v\":1,",
+            "tcps: error: invalid receipt: ",
+        ),
+        (
+            "object.json",
+            "{}",
+            "tcps: error: invalid argument `receipts`",
+        ),
+        (
+            "element.json",
+            "[1]",
+            "tcps: error: chain broken at seq 0: malformed",
+        ),
+    ];
+
+    for (name, content, start) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+
+        let out = tcps(&journal, &["verify", "--receipts", file.to_str().unwrap()]);
+
+        let message = stderr(&out);
+        assert_ne!(out.status.code(), Some(0), "{name}");
+        assert!(message.starts_with(start), "{name}: {message}");
+        assert_eq!(message.lines().count(), 1, "{name}: {message}");
+        if name == "truncated.json" {
+            assert!(message.contains("at byte 8"), "{message}");
+        }
+    }
+}

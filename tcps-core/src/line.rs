@@ -307,6 +307,14 @@ impl Line {
             "line.config_changed" => {
                 let value = r.field("config").ok_or_else(|| missing(r, "config"))?;
                 let config = Config::from_value(value)?;
+                // A receipt the line would never have written: checkpoints
+                // and proofs name the log by its name (1.4).
+                if config.name != self.config.name {
+                    return Err(Error::LineNameImmutable {
+                        name: self.config.name.clone(),
+                        offered: config.name,
+                    });
+                }
                 let old = std::mem::replace(&mut self.config, config);
                 crate::flow::on_config_changed(self, &old);
                 crate::quality::on_config_receipt(self, r.seq);
