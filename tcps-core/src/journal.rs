@@ -43,7 +43,7 @@
 //!   but does not sync; with the default durability nothing is unsynced.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 
@@ -414,7 +414,10 @@ impl Journal {
                 path: display(path),
             })?;
         sink.write(std::slice::from_ref(&opened))?;
-        sink.sync()?;
+        // The write synced already unless the mode defers it.
+        if sink.unsynced > 0 {
+            sink.sync()?;
+        }
         sync_dir(path)?;
         line.log.drop_receipts();
         let report = report_of(path, &line, None);
@@ -593,14 +596,14 @@ impl JournalSink {
             }
             r.write_line(&mut buf);
         }
-        let written = self.file.write_all(&buf);
+        let written = file_io::write_all(&mut self.file, &buf);
         let len = buf.len() as u64;
         // Keep a buffer of the usual size, not the largest ever seen.
         if buf.capacity() <= 64 * 1024 {
             self.buf = buf;
         }
         if let Err(e) = written {
-            if self.file.set_len(self.end).is_err() {
+            if file_io::set_len(&self.file, self.end).is_err() {
                 self.poisoned = true;
             }
             return Err(io_error(&self.path, "write", &e));
@@ -624,12 +627,97 @@ impl JournalSink {
         if self.read_only {
             return Ok(());
         }
-        if let Err(e) = self.file.sync_data() {
+        if let Err(e) = file_io::sync_data(&self.file) {
             self.poisoned = true;
             return Err(io_error(&self.path, "sync", &e));
         }
         self.unsynced = 0;
         Ok(())
+    }
+}
+
+/// The sink's three calls on its file. Unit tests swap in doubles that
+/// count the calls and fail on demand (6.3, 6.5).
+#[cfg(not(test))]
+mod file_io {
+    use std::fs::File;
+    use std::io::{Result, Write};
+
+    pub(super) fn write_all(file: &mut File, buf: &[u8]) -> Result<()> {
+        file.write_all(buf)
+    }
+
+    pub(super) fn set_len(file: &File, len: u64) -> Result<()> {
+        file.set_len(len)
+    }
+
+    pub(super) fn sync_data(file: &File) -> Result<()> {
+        file.sync_data()
+    }
+}
+
+/// Test doubles of the sink's file calls: per-thread counters of write
+/// and sync calls, and switches that make them fail.
+#[cfg(test)]
+mod file_io {
+    use std::cell::Cell;
+    use std::fs::File;
+    use std::io::{Error, Result, Write};
+
+    thread_local! {
+        /// Write calls that reached the file.
+        pub(super) static WRITES: Cell<u64> = const { Cell::new(0) };
+        /// Sync calls.
+        pub(super) static SYNCS: Cell<u64> = const { Cell::new(0) };
+        /// Writes fail once this many bytes of a buffer reached the file.
+        pub(super) static FAIL_WRITE_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
+        /// Truncation fails.
+        pub(super) static FAIL_TRUNCATE: Cell<bool> = const { Cell::new(false) };
+        /// Sync fails.
+        pub(super) static FAIL_SYNC: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// A file that counts the write calls `write_all` makes on it.
+    struct Counted<'a> {
+        file: &'a mut File,
+        written: usize,
+    }
+
+    impl Write for Counted<'_> {
+        fn write(&mut self, buf: &[u8]) -> Result<usize> {
+            let limit = FAIL_WRITE_AFTER.get().unwrap_or(usize::MAX);
+            if self.written >= limit {
+                return Err(Error::other("injected write failure"));
+            }
+            WRITES.set(WRITES.get() + 1);
+            let take = buf.len().min(limit - self.written);
+            let n = self.file.write(&buf[..take])?;
+            self.written += n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> Result<()> {
+            self.file.flush()
+        }
+    }
+
+    pub(super) fn write_all(file: &mut File, buf: &[u8]) -> Result<()> {
+        Counted { file, written: 0 }.write_all(buf)
+    }
+
+    pub(super) fn set_len(file: &File, len: u64) -> Result<()> {
+        if FAIL_TRUNCATE.get() {
+            return Err(Error::other("injected truncate failure"));
+        }
+        file.set_len(len)
+    }
+
+    pub(super) fn sync_data(file: &File) -> Result<()> {
+        SYNCS.set(SYNCS.get() + 1);
+        if FAIL_SYNC.get() {
+            return Err(Error::other("injected sync failure"));
+        }
+        file.sync_data()
     }
 }
 
@@ -1982,5 +2070,421 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// The sink's file calls under fault injection and counting (6.3, 6.5,
+/// and the single write of 9, example 2).
+#[cfg(test)]
+mod sink_tests {
+    use std::path::{Path, PathBuf};
+
+    use super::file_io::{FAIL_SYNC, FAIL_TRUNCATE, FAIL_WRITE_AFTER, SYNCS, WRITES};
+    use super::{Durability, Journal, JournalFile, JournalOptions};
+    use crate::config::Config;
+    use crate::digest::Digest;
+    use crate::error::Error;
+    use crate::receipt::Receipt;
+    use crate::value::{self, Value};
+
+    const T0: i64 = 1_769_421_600_000;
+
+    fn temp() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("line.jsonl");
+        (dir, path)
+    }
+
+    fn path_of(path: &Path) -> String {
+        path.display().to_string()
+    }
+
+    fn create(path: &Path, durability: Durability) -> Journal {
+        let options = JournalOptions::new().with_durability(durability);
+        Journal::create(path, Config::standard(), T0, &options).unwrap()
+    }
+
+    /// One single-receipt operation.
+    fn change(journal: &mut Journal, i: i64) -> crate::error::Result<()> {
+        journal.change_config(Config::standard(), &format!("change {i}"), T0 + i)
+    }
+
+    fn file_len(path: &Path) -> u64 {
+        std::fs::metadata(path).unwrap().len()
+    }
+
+    /// Every switch off and every counter at zero on this thread.
+    fn reset() {
+        FAIL_WRITE_AFTER.set(None);
+        FAIL_TRUNCATE.set(false);
+        FAIL_SYNC.set(false);
+        WRITES.set(0);
+        SYNCS.set(0);
+    }
+
+    fn unsynced(journal: &Journal) -> u64 {
+        journal.sink().unwrap().unsynced
+    }
+
+    // ---- 6.3: a failed write, truncate or sync ----
+
+    #[test]
+    fn a_failed_write_is_truncated_back_and_returns_journal_io() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::EveryAppend);
+        change(&mut journal, 1).unwrap();
+        let before = file_len(&path);
+
+        FAIL_WRITE_AFTER.set(Some(100));
+        let err = change(&mut journal, 2).unwrap_err();
+        reset();
+
+        assert_eq!(
+            err,
+            Error::JournalIo {
+                path: path_of(&path),
+                op: "write".into(),
+                message: "injected write failure".into(),
+            }
+        );
+        assert_eq!(file_len(&path), before);
+        assert_eq!(journal.len(), 2);
+        change(&mut journal, 3).unwrap();
+        drop(journal);
+        let reopened = Journal::open(&path, &JournalOptions::new()).unwrap();
+        assert_eq!(
+            (reopened.len(), reopened.report().recovered.clone()),
+            (3, None)
+        );
+    }
+
+    #[test]
+    fn a_failed_truncate_after_a_failed_write_poisons_the_handle() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::EveryAppend);
+        let before = file_len(&path);
+
+        FAIL_WRITE_AFTER.set(Some(100));
+        FAIL_TRUNCATE.set(true);
+        let err = change(&mut journal, 1).unwrap_err();
+        reset();
+        let later = change(&mut journal, 2).unwrap_err();
+
+        assert_eq!(err.name(), "journal_io");
+        assert!(
+            matches!(err, Error::JournalIo { ref op, .. } if op == "write"),
+            "{err:?}"
+        );
+        assert_eq!(
+            later,
+            Error::JournalPoisoned {
+                path: path_of(&path)
+            }
+        );
+        assert_eq!(later.code(), 445);
+        assert_eq!(journal.len(), 1);
+        assert_eq!(file_len(&path), before + 100);
+        drop(journal);
+        let reopened = Journal::open(&path, &JournalOptions::new()).unwrap();
+        let recovered = reopened.report().recovered.clone().unwrap();
+        assert_eq!((recovered.offset, recovered.bytes), (before, 100));
+        assert_eq!(reopened.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_sync_poisons_the_handle_and_keeps_the_state_before() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::EveryAppend);
+
+        FAIL_SYNC.set(true);
+        let err = change(&mut journal, 1).unwrap_err();
+        reset();
+        let later = change(&mut journal, 2).unwrap_err();
+
+        assert_eq!(
+            err,
+            Error::JournalIo {
+                path: path_of(&path),
+                op: "sync".into(),
+                message: "injected sync failure".into(),
+            }
+        );
+        assert_eq!(
+            later,
+            Error::JournalPoisoned {
+                path: path_of(&path)
+            }
+        );
+        assert_eq!(journal.len(), 1);
+        drop(journal);
+        // The write reached the file: once reopened, the journal is the
+        // truth about whether the operation happened.
+        assert_eq!(
+            Journal::open(&path, &JournalOptions::new()).unwrap().len(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_failed_commit_poisons_the_handle() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::Never);
+        change(&mut journal, 1).unwrap();
+
+        FAIL_SYNC.set(true);
+        let err = journal.commit().unwrap_err();
+        reset();
+        let later = change(&mut journal, 2).unwrap_err();
+
+        assert!(
+            matches!(err, Error::JournalIo { ref op, .. } if op == "sync"),
+            "{err:?}"
+        );
+        assert_eq!(later.name(), "journal_poisoned");
+        assert_eq!(journal.len(), 2);
+    }
+
+    #[test]
+    fn a_poisoned_evidence_journal_refuses_appends() {
+        reset();
+        let (_dir, path) = temp();
+        drop(create(&path, Durability::EveryAppend));
+        let mut file = JournalFile::open(&path).unwrap();
+        let op = operation(file.report().last_hash, 1, 1);
+
+        FAIL_WRITE_AFTER.set(Some(10));
+        FAIL_TRUNCATE.set(true);
+        let err = file.append(&op).unwrap_err();
+        reset();
+        let later = file.append(&op).unwrap_err();
+
+        assert_eq!(err.name(), "journal_io");
+        assert_eq!(
+            later,
+            Error::JournalPoisoned {
+                path: path_of(&path)
+            }
+        );
+        assert_eq!(file.len(), 1);
+    }
+
+    // ---- 6.5: when the journal syncs ----
+
+    /// Syncs counted after each of `ops` single-receipt operations.
+    fn syncs_per_operation(journal: &mut Journal, ops: i64) -> Vec<(u64, u64)> {
+        SYNCS.set(0);
+        (1..=ops)
+            .map(|i| {
+                change(journal, i).unwrap();
+                (SYNCS.get(), unsynced(journal))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn create_syncs_once_in_every_mode() {
+        for durability in [
+            Durability::EveryAppend,
+            Durability::Every(3),
+            Durability::Never,
+        ] {
+            reset();
+            let (_dir, path) = temp();
+
+            let journal = create(&path, durability);
+
+            assert_eq!((SYNCS.get(), unsynced(&journal)), (1, 0), "{durability:?}");
+        }
+    }
+
+    #[test]
+    fn every_append_syncs_after_every_operation_and_on_close() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::EveryAppend);
+
+        let counts = syncs_per_operation(&mut journal, 3);
+        journal.close().unwrap();
+
+        assert_eq!(counts, [(1, 0), (2, 0), (3, 0)]);
+        assert_eq!(SYNCS.get(), 4);
+    }
+
+    #[test]
+    fn every_1_syncs_exactly_as_every_append() {
+        reset();
+        let (_dir, a) = temp();
+        let (_dir2, b) = temp();
+        let mut every_append = create(&a, Durability::EveryAppend);
+        let mut every_1 = create(&b, Durability::Every(1));
+
+        let expected = syncs_per_operation(&mut every_append, 5);
+        let found = syncs_per_operation(&mut every_1, 5);
+
+        assert_eq!(found, expected);
+        assert_eq!(found.last(), Some(&(5, 0)));
+    }
+
+    #[test]
+    fn every_3_syncs_once_three_receipts_are_unsynced() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::Every(3));
+
+        let counts = syncs_per_operation(&mut journal, 7);
+
+        assert_eq!(
+            counts,
+            [(0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1)]
+        );
+    }
+
+    #[test]
+    fn every_3_syncs_when_an_operation_passes_three_unsynced_receipts() {
+        reset();
+        let (_dir, path) = temp();
+        drop(create(&path, Durability::EveryAppend));
+        let mut file = JournalFile::open(&path).unwrap();
+        file.sink.durability = Durability::Every(3);
+        let first = operation(file.report().last_hash, 1, 2);
+        let second = operation(first[1].hash, 3, 2);
+        SYNCS.set(0);
+
+        file.append(&first).unwrap();
+        let after_first = (SYNCS.get(), file.sink.unsynced);
+        file.append(&second).unwrap();
+        let after_second = (SYNCS.get(), file.sink.unsynced);
+
+        // 2 unsynced, then 4: more than 3, not exactly 3.
+        assert_eq!(after_first, (0, 2));
+        assert_eq!(after_second, (1, 0));
+    }
+
+    #[test]
+    fn every_n_syncs_on_commit_and_on_close() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::Every(10));
+        change(&mut journal, 1).unwrap();
+        SYNCS.set(0);
+
+        journal.commit().unwrap();
+        let after_commit = (SYNCS.get(), unsynced(&journal));
+        change(&mut journal, 2).unwrap();
+        let after_change = SYNCS.get();
+        journal.close().unwrap();
+
+        assert_eq!(after_commit, (1, 0));
+        assert_eq!(after_change, 1);
+        assert_eq!(SYNCS.get(), 2);
+    }
+
+    #[test]
+    fn never_syncs_by_itself_only_on_commit() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::Never);
+
+        let counts = syncs_per_operation(&mut journal, 4);
+        let before_commit = SYNCS.get();
+        journal.commit().unwrap();
+        let after_commit = (SYNCS.get(), unsynced(&journal));
+        change(&mut journal, 5).unwrap();
+        journal.close().unwrap();
+
+        assert_eq!(counts, [(0, 1), (0, 2), (0, 3), (0, 4)]);
+        assert_eq!(before_commit, 0);
+        assert_eq!(after_commit, (1, 0));
+        assert_eq!(SYNCS.get(), 1, "close does not sync in `never`");
+    }
+
+    // ---- 9, example 2: one write per operation ----
+
+    /// `size` receipts of one operation from `seq` on, after `prev`.
+    fn operation(prev: Digest, seq: u64, size: u64) -> Vec<Receipt> {
+        let mut prev = prev;
+        (0..size)
+            .map(|k| {
+                let body = crate::obj! { "part" => k as i64 };
+                let more = size - 1 - k;
+                let r = Receipt::seal(seq + k, T0, "test.step", "SKU-000001", body, more, prev)
+                    .unwrap();
+                prev = r.hash;
+                r
+            })
+            .collect()
+    }
+
+    /// D0 to D6 of evidence-log.md 2.5, from the conformance vectors.
+    fn demo() -> Vec<Receipt> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/conformance/receipts.json"
+        );
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let vectors = doc["vectors"].as_array().unwrap();
+        ["D0", "D1", "D2", "D3", "D4", "D5", "D6"]
+            .iter()
+            .map(|name| {
+                let vector = vectors.iter().find(|v| v["name"] == *name).unwrap();
+                let text = vector["canonical"].as_str().unwrap();
+                let v = value::parse(text.as_bytes()).unwrap();
+                let get = |m: &str| v.get(m).cloned().unwrap();
+                let int = |m: &str| get(m).as_i64().unwrap();
+                Receipt::seal(
+                    int("seq").try_into().unwrap(),
+                    int("at"),
+                    get("kind").as_str().unwrap(),
+                    get("subject").as_str().unwrap(),
+                    get("body"),
+                    int("more").try_into().unwrap(),
+                    Digest::from_hex(get("prev").as_str().unwrap()).unwrap(),
+                )
+                .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn example_2_the_two_receipt_operation_reaches_the_file_in_one_write_call() {
+        reset();
+        let (_dir, path) = temp();
+        let log = demo();
+        let mut first_four = Vec::new();
+        for r in &log[..4] {
+            r.write_line(&mut first_four);
+        }
+        std::fs::write(&path, &first_four).unwrap();
+        let mut file = JournalFile::open(&path).unwrap();
+        let start = file.end();
+        WRITES.set(0);
+
+        file.append(&log[4..6]).unwrap();
+
+        assert_eq!(WRITES.get(), 1);
+        assert_eq!((start, file.end() - start), (1463, 648));
+        assert_eq!((log[4].more, log[5].more), (1, 0));
+        assert_eq!(
+            log[5].body.get("sku"),
+            Some(&Value::String("SKU-000001".into()))
+        );
+    }
+
+    #[test]
+    fn a_journaled_operation_is_one_write_call() {
+        reset();
+        let (_dir, path) = temp();
+        let mut journal = create(&path, Durability::Never);
+        WRITES.set(0);
+
+        change(&mut journal, 1).unwrap();
+        change(&mut journal, 2).unwrap();
+
+        assert_eq!(WRITES.get(), 2);
     }
 }

@@ -319,6 +319,11 @@ fn example_2_a_two_receipt_operation_is_one_write_of_648_bytes_at_offset_1463() 
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[1463..], &lines(&log[4..6]).concat()[..]);
     assert_eq!((log[4].more, log[5].more, log[4].at), (1, 0, log[5].at));
+    assert_eq!(log[5].kind, "andon.pulled");
+    assert_eq!(
+        log[5].body.get("sku").and_then(|v| v.as_str()),
+        Some("SKU-000001")
+    );
 }
 
 #[test]
