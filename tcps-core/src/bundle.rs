@@ -270,7 +270,7 @@ pub fn verify_bundle(bytes: &[u8], options: &BundleOptions<'_>) -> Result<Bundle
     if let Some(verifier) = options.verifier {
         let verdict = note.verify(verifier);
         if !verdict.is_verified() {
-            return Err(invalid(None, format!("checkpoint_signature ({verdict:?})")));
+            return Err(invalid(None, format!("checkpoint_signature ({verdict})")));
         }
     }
 

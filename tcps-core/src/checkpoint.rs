@@ -562,6 +562,20 @@ impl NoteVerdict {
     }
 }
 
+/// `verified by tcps.example/demo`, `bad signature of
+/// tcps.example/demo (key id 2ec21436)`, `no known key`.
+impl std::fmt::Display for NoteVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Verified { keys } => write!(f, "verified by {}", keys.join(", ")),
+            Self::BadSignature { key_name, key_id } => {
+                write!(f, "bad signature of {key_name} (key id {key_id:08x})")
+            }
+            Self::NoKnownKey => f.write_str("no known key"),
+        }
+    }
+}
+
 /// A checkpoint with the signature lines of its signed note
 /// (evidence-log.md 5.3).
 ///

@@ -495,7 +495,7 @@ pub enum Error {
         limit: u64,
     },
     /// An envelope rule of evidence-log.md 1.1 broken.
-    #[error("invalid receipt: `{member}` {rule}")]
+    #[error("invalid receipt: {}{rule}", member_prefix(member))]
     InvalidReceipt {
         /// The member.
         member: String,
@@ -933,5 +933,15 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+}
+
+/// "`member` " before a rule about one member; nothing when the rule is
+/// about the whole text.
+fn member_prefix(member: &str) -> String {
+    if member.is_empty() {
+        String::new()
+    } else {
+        format!("`{member}` ")
     }
 }

@@ -288,15 +288,10 @@ impl Demo {
             result.outcome.as_str()
         ));
         for c in result.conditions.iter().filter(|c| !c.verdict.passed()) {
-            let actual = c
-                .actual
-                .as_ref()
-                .map_or("no data".to_owned(), |a| format!("{a:?}"));
             self.say(&format!(
-                "  {} {} {:?}: {actual}",
-                c.metric.as_str(),
-                c.op.as_str(),
-                c.error
+                "  {}: {}",
+                c.verdict.as_str(),
+                super::quality::reason(c)
             ));
         }
         Ok(result)

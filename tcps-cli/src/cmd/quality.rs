@@ -544,7 +544,7 @@ fn print_result(gate: &Gate, r: &GateResult) {
 }
 
 /// `test_pass_rate = 3/4 (75.00%), needs >= 95.00%`.
-fn reason(c: &ConditionResult) -> String {
+pub(crate) fn reason(c: &ConditionResult) -> String {
     let actual = match (&c.actual, c.note) {
         (Some(a), _) => format!("= {a}"),
         (None, Some(Note::ValidatorUnavailable)) => ": validator unavailable".to_owned(),
