@@ -8,18 +8,26 @@
 //! write, the file is synced as [`Durability`] says, and only then does
 //! the line take on its new state.
 //!
-//! ```no_run
+//! ```
+//! use tcps_core::flow::{Signal, SignalKind};
 //! use tcps_core::journal::{Journal, JournalOptions};
 //! use tcps_core::Config;
 //!
-//! let path = std::path::Path::new("line.jsonl");
-//! let mut journal =
-//!     Journal::open_or_create(path, Config::standard(), 1_769_421_600_000, JournalOptions::default())?;
+//! # let dir = tempfile::tempdir().map_err(|e| tcps_core::Error::InvalidArgument {
+//! #     argument: "tempdir".into(), reason: e.to_string() })?;
+//! let path = dir.path().join("line.jsonl");
+//! let t0 = 1_769_421_600_000;
+//! let mut journal = Journal::open_or_create(&path, Config::standard(), t0, &JournalOptions::default())?;
 //! if let Some(cut) = &journal.report().recovered {
 //!     eprintln!("recovered a torn tail: {cut:?}");
 //! }
-//! // journal.some_operation(..., now)?;   // any Line operation
+//! // Any Line operation, written ahead to the file.
+//! let bug = Signal::new(SignalKind::GithubIssue, "https://github.com/o/r/issues/1", "crash");
+//! journal.intake(&bug, t0 + 1_000)?;
 //! journal.close()?;
+//!
+//! let reopened = Journal::open(&path, &JournalOptions::default())?;
+//! assert_eq!(reopened.len(), 2);
 //! # Ok::<(), tcps_core::Error>(())
 //! ```
 //!
