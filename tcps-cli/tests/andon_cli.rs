@@ -7,8 +7,12 @@
 //! Exit status as the README gives it: 0 on success, 1 when the line
 //! refuses an operation, 2 on a usage or input error.
 
+mod common;
+
+use common::{code, stderr, stdout, tcps};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use tcps_core::Config;
@@ -26,25 +30,6 @@ const HOUR: i64 = 60 * MINUTE;
 /// The `--now` of the demo journal's report: after its last receipt
 /// (2026-01-26T13:51Z), on the same day.
 const REPORT_NOW: &str = "2026-01-26T14:00:00Z";
-
-fn tcps(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcps"))
-        .args(args)
-        .output()
-        .expect("the tcps binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit status")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn json_of(out: &Output) -> Value {
     assert_eq!(code(out), 0, "{}", stderr(out));

@@ -5,6 +5,10 @@
 //! line refuses an operation, 2 on a usage error, and a refused command
 //! leaves the journal byte for byte as it was.
 
+mod common;
+
+use common::{code, example, stderr, stdout, tcps};
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -41,29 +45,6 @@ const STAGES: [&str; 10] = [
     "marketplace_validation",
     "publication",
 ];
-
-fn example(file: &str) -> String {
-    format!("{}/../examples/data/{file}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tcps(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcps"))
-        .args(args)
-        .output()
-        .expect("the tcps binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit status")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A journal in its own temporary folder and the clock of the next
 /// command.

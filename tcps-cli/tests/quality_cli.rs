@@ -2,8 +2,12 @@
 //! core corpus): exit status 0 on a passing or warning gate, 1 on a
 //! blocking fail, 2 on a usage or input error.
 
+mod common;
+
+use common::{code, example, tcps};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tcps_core::flow::{Signal, SignalKind};
 use tcps_core::id::SkuId;
@@ -20,21 +24,6 @@ const LATER: &str = "2026-01-26T11:00:00.000Z";
 const PASSING: &str = "EnricoMi-publish-unit-test-result-action__latex-utensils.xml";
 const FAILING: &str = "mikepenz-action-junit-report__basic.xml";
 const COVERAGE: &str = "coverallsapp-coverage-reporter__test.lcov";
-
-fn example(file: &str) -> String {
-    format!("{}/../examples/data/{file}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tcps(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcps"))
-        .args(args)
-        .output()
-        .expect("the tcps binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit status")
-}
 
 /// A journal with SKU-000001 and SKU-000002 at `test_execution`.
 fn journal(dir: &Path) -> PathBuf {
