@@ -25,9 +25,7 @@ impl Digest {
     /// Lowercase hex form.
     #[must_use]
     pub fn to_hex(&self) -> String {
-        let hex = self.hex();
-        // ASCII by construction, so this never falls back.
-        std::str::from_utf8(&hex).map_or_else(|_| String::new(), str::to_owned)
+        self.to_string()
     }
 
     /// Lowercase hex form as ASCII bytes, with no allocation.
@@ -71,12 +69,7 @@ impl Digest {
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 64];
-        // encode_to_slice cannot fail: the buffer is exactly twice the input.
-        if hex::encode_to_slice(self.0, &mut buf).is_err() {
-            return Err(fmt::Error);
-        }
-        f.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
+        f.write_str(std::str::from_utf8(&self.hex()).map_err(|_| fmt::Error)?)
     }
 }
 
